@@ -1,0 +1,70 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
+# gpupass: claim GPUs for VFIO before host drivers bind them.
+
+VERSION    ?= 0.1.0
+CC         ?= cc
+PKG_CONFIG ?= pkg-config
+PREFIX     ?= /usr
+SBINDIR    ?= $(PREFIX)/sbin
+MANDIR     ?= $(PREFIX)/share/man
+DRACUTDIR  ?= $(PREFIX)/lib/dracut/modules.d
+ITDIR      ?= $(PREFIX)/share/initramfs-tools
+SYSCONFDIR ?= /etc
+DESTDIR    ?=
+STATIC     ?=
+
+CFLAGS   ?= -O2 -g
+WARN      = -Wall -Wextra -Wshadow -Wformat=2 -Wmissing-prototypes -Wstrict-prototypes \
+            -Wno-unused-parameter
+LIBS_PC   = libkmod libpci
+ifeq ($(STATIC),1)
+PC_STATIC = --static
+LDSTATIC  = -static
+endif
+ALL_CFLAGS  = -std=gnu11 $(WARN) -DVERSION='"$(VERSION)"' -D_GNU_SOURCE \
+              $(shell $(PKG_CONFIG) --cflags $(LIBS_PC)) $(CFLAGS)
+ALL_LDFLAGS = $(LDSTATIC) $(LDFLAGS)
+LDLIBS     += $(shell $(PKG_CONFIG) $(PC_STATIC) --libs $(LIBS_PC))
+
+SRCS = $(wildcard early/*.c)
+OBJS = $(SRCS:.c=.o)
+LIB_OBJS = $(filter-out early/main.o,$(OBJS))
+
+all: early/gpupass
+
+early/gpupass: $(OBJS)
+	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $(OBJS) $(LDLIBS)
+
+early/%.o: early/%.c early/*.h
+	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+include tests/tests.mk
+
+install: early/gpupass
+	install -D -m 0755 early/gpupass $(DESTDIR)$(SBINDIR)/gpupass
+	install -d $(DESTDIR)$(DRACUTDIR)/90gpupass
+	install -m 0755 modules.d/90gpupass/*.sh $(DESTDIR)$(DRACUTDIR)/90gpupass/
+	install -D -m 0755 initramfs-tools/hooks/gpupass $(DESTDIR)$(ITDIR)/hooks/gpupass
+	install -D -m 0755 initramfs-tools/scripts/init-top/gpupass \
+		$(DESTDIR)$(ITDIR)/scripts/init-top/gpupass
+	install -d $(DESTDIR)$(SYSCONFDIR)/gpupass.d
+	test -e $(DESTDIR)$(SYSCONFDIR)/gpupass.conf || \
+		install -m 0644 conf/gpupass.conf $(DESTDIR)$(SYSCONFDIR)/gpupass.conf
+	for m in docs/*.[0-9]; do [ -e "$$m" ] || continue; \
+		s=$${m##*.}; install -D -m 0644 $$m $(DESTDIR)$(MANDIR)/man$$s/$${m##*/}; done
+
+uninstall:
+	rm -f $(DESTDIR)$(SBINDIR)/gpupass
+	rm -rf $(DESTDIR)$(DRACUTDIR)/90gpupass
+	rm -f $(DESTDIR)$(ITDIR)/hooks/gpupass $(DESTDIR)$(ITDIR)/scripts/init-top/gpupass
+	for m in docs/*.[0-9]; do [ -e "$$m" ] || continue; \
+		s=$${m##*.}; rm -f $(DESTDIR)$(MANDIR)/man$$s/$${m##*/}; done
+
+format:
+	clang-format -i early/*.c early/*.h tests/unit/*.c tests/*.c
+
+clean:
+	rm -f early/*.o early/gpupass
+	rm -rf tests/.build
+
+.PHONY: all install uninstall format clean

@@ -1,0 +1,18 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * Make a PCI driver available: nothing to do when the kernel already has it
+ * (built in or loaded), else load its module and dependencies with libkmod,
+ * honouring modprobe.d blacklists.
+ */
+#ifndef GPUPASS_MODLOAD_H
+#define GPUPASS_MODLOAD_H
+
+struct modload;
+struct root;
+
+int modload_new(struct modload **out, struct root *root, struct root *sys);
+void modload_free(struct modload *m);
+/* 0 when /sys/bus/pci/drivers/@driver exists afterwards, else -errno (already logged). */
+int modload_driver(struct modload *m, const char *driver);
+
+#endif

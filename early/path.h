@@ -1,0 +1,41 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * Every file access of gpupass goes through a root: a directory fd that
+ * relative paths are resolved against (openat, readlinkat).  One root is
+ * sysfs ("/sys", or a fake tree in tests), one is the filesystem root for
+ * /etc, /proc and /run.  Nothing else in the program opens those trees.
+ *
+ * All functions return 0 (or a length) on success and -errno on failure.
+ */
+#ifndef GPUPASS_PATH_H
+#define GPUPASS_PATH_H
+
+#include <dirent.h>
+#include <stddef.h>
+#include <sys/types.h>
+
+struct root;
+
+int root_open(struct root **out, const char *dir);
+void root_close(struct root *r);
+/* The directory the root was opened on, for messages and for libpci. */
+const char *root_dir(const struct root *r);
+
+/* Read a small attribute file; trailing newlines are stripped.  Returns length. */
+int root_read(struct root *r, const char *rel, char *buf, size_t size);
+/* Read a whole file of at most @max bytes into a malloc'ed, NUL-terminated buffer. */
+int root_read_all(struct root *r, const char *rel, size_t max, char **out, size_t *len);
+/* One write(2) of @val, as sysfs attributes want. */
+int root_write(struct root *r, const char *rel, const char *val);
+/* Write @len bytes to @rel, creating it (mode 0644) through a temporary file and rename. */
+int root_write_file(struct root *r, const char *rel, const char *data, size_t len);
+/* The last component of the target of symlink @rel. */
+int root_link_name(struct root *r, const char *rel, char *buf, size_t size);
+/* 1 if @rel exists, 0 if not, -errno on other errors. */
+int root_exists(struct root *r, const char *rel);
+/* mkdir -p of @rel (mode 0755). */
+int root_mkdirs(struct root *r, const char *rel);
+/* opendir(3) of @rel; NULL with errno set on failure. */
+DIR *root_opendir(struct root *r, const char *rel);
+
+#endif

@@ -1,0 +1,30 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * PCI function addresses.  Every sysfs path gpupass builds for a device is
+ * built from a struct pci_addr, and the only way to get one is the strict
+ * parser below: config text can never reach another sysfs file.
+ */
+#ifndef GPUPASS_PCIADDR_H
+#define GPUPASS_PCIADDR_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#define PCI_ADDR_LEN 13 /* "dddd:bb:dd.f" + NUL */
+
+struct pci_addr {
+	unsigned int domain, bus, dev, func;
+};
+
+/*
+ * Parse "[dddd:]bb:dd.f" (hex; exactly 4, 2, 2 and 1 digits; dev <= 1f,
+ * func <= 7).  Nothing may follow.  Returns 0 or -EINVAL.
+ */
+int pci_addr_parse(const char *s, struct pci_addr *out);
+/* Canonical lower-case "dddd:bb:dd.f" into @buf of PCI_ADDR_LEN bytes; returns @buf. */
+char *pci_addr_str(const struct pci_addr *a, char *buf);
+bool pci_addr_eq(const struct pci_addr *a, const struct pci_addr *b);
+/* "bus/pci/devices/dddd:bb:dd.f/ATTR" (ATTR may be empty).  Returns 0 or -ENAMETOOLONG. */
+int pci_addr_sysfs(const struct pci_addr *a, const char *attr, char *buf, size_t size);
+
+#endif

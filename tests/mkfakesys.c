@@ -1,0 +1,232 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * mkfakesys ROOT < SPEC: build a fake sysfs tree under ROOT/sys shaped like
+ * the kernel's (bus/pci/devices links, driver and iommu_group links,
+ * kernel/iommu_groups), from a spec of lines:
+ *
+ *   device ADDR VVVV:DDDD CLASS6 [driver=NAME] [group=N] [boot_vga=1]
+ *                                [subsys=VVVV:DDDD] [override=NAME]
+ *   driver NAME        a loaded PCI driver with no device
+ *
+ * Used by the fixture tests and the benchmark (10,000 functions).  A test
+ * tool, so it simply exits on the first error.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+static const char *root;
+
+static void die(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	fputs("mkfakesys: ", stderr);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	exit(1);
+}
+
+static void mkdirs(const char *fmt, ...)
+{
+	char p[PATH_MAX], *s;
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(p, sizeof(p), fmt, ap);
+	va_end(ap);
+	for (s = p + 1;; s++) {
+		char c = *s;
+
+		if (c != '/' && c)
+			continue;
+		*s = '\0';
+		if (mkdir(p, 0755) < 0 && errno != EEXIST)
+			die("mkdir %s: %s", p, strerror(errno));
+		if (!c)
+			return;
+		*s = c;
+	}
+}
+
+static void put(const char *dir, const char *name, const void *data, size_t len)
+{
+	char p[PATH_MAX];
+	int fd;
+
+	snprintf(p, sizeof(p), "%s/%s", dir, name);
+	fd = open(p, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+	if (fd < 0 || write(fd, data, len) != (ssize_t)len || close(fd) < 0)
+		die("write %s: %s", p, strerror(errno));
+}
+
+static void putf(const char *dir, const char *name, const char *fmt, ...)
+{
+	char buf[256];
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	put(dir, name, buf, n);
+}
+
+static void link_to(const char *target, const char *fmt, ...)
+{
+	char p[PATH_MAX];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(p, sizeof(p), fmt, ap);
+	va_end(ap);
+	if (symlink(target, p) < 0 && errno != EEXIST)
+		die("symlink %s: %s", p, strerror(errno));
+}
+
+static void driver(const char *name)
+{
+	char d[PATH_MAX];
+
+	snprintf(d, sizeof(d), "%s/sys/bus/pci/drivers/%s", root, name);
+	mkdirs("%s", d);
+	put(d, "bind", "", 0);
+	put(d, "unbind", "", 0);
+	put(d, "new_id", "", 0);
+}
+
+struct dev {
+	char addr[32], driver[64], override[64];
+	unsigned int vendor, device, class, sv, sd;
+	int group, boot_vga;
+};
+
+static void parse_opt(struct dev *d, const char *w)
+{
+	if (!strncmp(w, "driver=", 7))
+		snprintf(d->driver, sizeof(d->driver), "%s", w + 7);
+	else if (!strncmp(w, "override=", 9))
+		snprintf(d->override, sizeof(d->override), "%s", w + 9);
+	else if (!strncmp(w, "group=", 6))
+		d->group = atoi(w + 6);
+	else if (!strncmp(w, "boot_vga=", 9))
+		d->boot_vga = atoi(w + 9);
+	else if (!strncmp(w, "subsys=", 7))
+		sscanf(w + 7, "%x:%x", &d->sv, &d->sd);
+	else
+		die("unknown device option '%s'", w);
+}
+
+static void config_space(const char *dir, const struct dev *d)
+{
+	unsigned char c[64] = { 0 };
+
+	c[0] = d->vendor, c[1] = d->vendor >> 8;
+	c[2] = d->device, c[3] = d->device >> 8;
+	c[9] = d->class, c[10] = d->class >> 8, c[11] = d->class >> 16;
+	c[14] = (d->class >> 8) == 0x0604 ? 1 : 0; /* header type */
+	c[44] = d->sv, c[45] = d->sv >> 8, c[46] = d->sd, c[47] = d->sd >> 8;
+	put(dir, "config", c, sizeof(c));
+}
+
+static void attrs(const char *dir, const struct dev *d)
+{
+	static const char res[] = "0x0000000000000000 0x0000000000000000 0x0000000000000000\n";
+	char buf[sizeof(res) * 13];
+	int i;
+
+	putf(dir, "vendor", "0x%04x\n", d->vendor);
+	putf(dir, "device", "0x%04x\n", d->device);
+	putf(dir, "class", "0x%06x\n", d->class);
+	putf(dir, "subsystem_vendor", "0x%04x\n", d->sv);
+	putf(dir, "subsystem_device", "0x%04x\n", d->sd);
+	putf(dir, "revision", "0x00\n");
+	putf(dir, "irq", "0\n");
+	putf(dir, "enable", "1\n");
+	putf(dir, "driver_override", "%s\n", *d->override ? d->override : "(null)");
+	for (i = 0; i < 13; i++)
+		memcpy(buf + i * (sizeof(res) - 1), res, sizeof(res) - 1);
+	put(dir, "resource", buf, 13 * (sizeof(res) - 1));
+	if ((d->class >> 16) == 0x03)
+		putf(dir, "boot_vga", "%d\n", d->boot_vga);
+	config_space(dir, d);
+}
+
+/* The links the kernel makes: bus/pci/devices, driver, iommu_group and the group's list. */
+static void link_all(const struct dev *d, const char *dir, const char *host)
+{
+	char t[PATH_MAX];
+
+	snprintf(t, sizeof(t), "../../../devices/%s/%s", host, d->addr);
+	link_to(t, "%s/sys/bus/pci/devices/%s", root, d->addr);
+	if (*d->driver) {
+		driver(d->driver);
+		snprintf(t, sizeof(t), "../../../bus/pci/drivers/%s", d->driver);
+		link_to(t, "%s/driver", dir);
+		snprintf(t, sizeof(t), "../../../../devices/%s/%s", host, d->addr);
+		link_to(t, "%s/sys/bus/pci/drivers/%s/%s", root, d->driver, d->addr);
+	}
+	if (d->group >= 0) {
+		mkdirs("%s/sys/kernel/iommu_groups/%d/devices", root, d->group);
+		snprintf(t, sizeof(t), "../../../kernel/iommu_groups/%d", d->group);
+		link_to(t, "%s/iommu_group", dir);
+		snprintf(t, sizeof(t), "../../../../devices/%s/%s", host, d->addr);
+		link_to(t, "%s/sys/kernel/iommu_groups/%d/devices/%s", root, d->group, d->addr);
+	}
+}
+
+static void device(char *args)
+{
+	char dir[PATH_MAX], host[16], *w, *save = NULL;
+	struct dev d = { .group = -1 };
+
+	w = strtok_r(args, " \t", &save);
+	if (!w || strlen(w) != 12)
+		die("device needs a full address dddd:bb:dd.f");
+	snprintf(d.addr, sizeof(d.addr), "%s", w);
+	w = strtok_r(NULL, " \t", &save);
+	if (!w || sscanf(w, "%x:%x", &d.vendor, &d.device) != 2)
+		die("%s: bad IDs", d.addr);
+	w = strtok_r(NULL, " \t", &save);
+	if (!w || sscanf(w, "%x", &d.class) != 1)
+		die("%s: bad class", d.addr);
+	while ((w = strtok_r(NULL, " \t", &save)))
+		parse_opt(&d, w);
+
+	snprintf(host, sizeof(host), "pci%.7s", d.addr); /* pcidddd:bb */
+	snprintf(dir, sizeof(dir), "%s/sys/devices/%s/%s", root, host, d.addr);
+	mkdirs("%s", dir);
+	attrs(dir, &d);
+	mkdirs("%s/sys/bus/pci/devices", root);
+	link_all(&d, dir, host);
+}
+int main(int argc, char **argv)
+{
+	char line[1024];
+
+	if (argc != 2)
+		die("usage: mkfakesys ROOT < SPEC");
+	root = argv[1];
+	mkdirs("%s/sys/bus/pci/drivers", root);
+	mkdirs("%s/sys/kernel", root);
+	snprintf(line, sizeof(line), "%s/sys/bus/pci", root);
+	put(line, "drivers_probe", "", 0);
+	while (fgets(line, sizeof(line), stdin)) {
+		line[strcspn(line, "\r\n#")] = '\0';
+		if (!strncmp(line, "device ", 7))
+			device(line + 7);
+		else if (!strncmp(line, "driver ", 7))
+			driver(line + 7);
+		else if (line[strspn(line, " \t")])
+			die("bad spec line: %s", line);
+	}
+	return 0;
+}
