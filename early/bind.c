@@ -49,14 +49,16 @@ int bind_device(struct root *sys, struct action *a, bool driver_ok)
 	err = write_attr(sys, d, "driver_override", want);
 	if (err < 0) {
 		errno = -err;
-		return fail(a, err, "cannot set driver_override to %s: %m; leaving the device as it is",
+		return fail(a, err,
+			    "cannot set driver_override to %s: %m; leaving the device as it is",
 			    want);
 	}
 	if (*d->driver) {
 		err = write_attr(sys, d, "driver/unbind", d->name);
 		if (err < 0) {
 			errno = -err;
-			return fail(a, err, "cannot unbind it from %s: %m; it stays there", d->driver);
+			return fail(a, err, "cannot unbind it from %s: %m; it stays there",
+				    d->driver);
 		}
 	}
 	/* The probe's own error is in the kernel log; the driver link is the truth. */
@@ -66,14 +68,19 @@ int bind_device(struct root *sys, struct action *a, bool driver_ok)
 	read_driver(sys, a);
 	if (!strcmp(a->driver_after, want)) {
 		a->result = BIND_OK;
-		snprintf(a->reason, sizeof(a->reason), "was %s", *d->driver ? d->driver : "unbound");
+		snprintf(a->reason, sizeof(a->reason), "was %s",
+			 *d->driver ? d->driver : "unbound");
 		NOTICE("%s [%04x:%04x]: bound to %s (%s)", d->name, d->vendor, d->device, want,
 		       a->reason);
 		return 0;
 	}
 	if (!driver_ok)
-		return fail(a, -ENOENT, "not bound: driver %s is not available (see above); driver_override keeps other drivers off it",
-			    want);
-	return fail(a, -EIO, "not bound to %s (driver now: %s); the kernel log above says why %s refused it; driver_override keeps other drivers off it",
-		    want, *a->driver_after ? a->driver_after : "none", want);
+		return fail(
+		    a, -ENOENT,
+		    "not bound: driver %s is not available (see above); driver_override keeps other drivers off it",
+		    want);
+	return fail(
+	    a, -EIO,
+	    "not bound to %s (driver now: %s); the kernel log above says why %s refused it; driver_override keeps other drivers off it",
+	    want, *a->driver_after ? a->driver_after : "none", want);
 }

@@ -181,7 +181,10 @@ static int claim_option(struct line_ctx *lc, struct rule *r, const char *word)
 		}
 		r->has_expect = true;
 	} else {
-		line_error(lc, "unknown option '%s' for claim (options: driver= with= expect= allow-boot-vga allow-storage optional)", word);
+		line_error(
+		    lc,
+		    "unknown option '%s' for claim (options: driver= with= expect= allow-boot-vga allow-storage optional)",
+		    word);
 		return -EINVAL;
 	}
 	return 0;
@@ -216,7 +219,8 @@ static int parse_claim(struct line_ctx *lc, struct rule *r, char **w, int n)
 			return err;
 	}
 	if (r->nsel == 0) {
-		line_error(lc, "claim needs at least one selector (vendor:device or bus:slot.func)");
+		line_error(lc,
+			   "claim needs at least one selector (vendor:device or bus:slot.func)");
 		return -EINVAL;
 	}
 	return 0;
@@ -226,8 +230,9 @@ static int parse_addr_word(struct line_ctx *lc, const char *what, const char *wo
 			   struct pci_addr *out)
 {
 	if (pci_addr_parse(word, out) < 0) {
-		line_error(lc, "bad %s address '%s' (expected [domain:]bus:slot.func, e.g. 0000:00:02.0)",
-			   what, word);
+		line_error(
+		    lc, "bad %s address '%s' (expected [domain:]bus:slot.func, e.g. 0000:00:02.0)",
+		    what, word);
 		return -EINVAL;
 	}
 	return 0;
@@ -268,7 +273,10 @@ static int parse_mdev(struct line_ctx *lc, struct rule *r, char **w, int n)
 	if (parse_addr_word(lc, "parent", w[1], &r->parent) < 0)
 		return -EINVAL;
 	if (!mdev_type_valid(w[2])) {
-		line_error(lc, "bad mdev type '%s' (a name from mdev_supported_types, e.g. i915-GVTg_V5_4)", w[2]);
+		line_error(
+		    lc,
+		    "bad mdev type '%s' (a name from mdev_supported_types, e.g. i915-GVTg_V5_4)",
+		    w[2]);
 		return -EINVAL;
 	}
 	if (!uuid_valid(w[3])) {
@@ -283,7 +291,8 @@ static int parse_mdev(struct line_ctx *lc, struct rule *r, char **w, int n)
 			r->start_manual = !strcmp(w[i], "start=manual");
 			continue;
 		}
-		line_error(lc, "unknown option '%s' for mdev (expected start=auto or start=manual)", w[i]);
+		line_error(lc, "unknown option '%s' for mdev (expected start=auto or start=manual)",
+			   w[i]);
 		return -EINVAL;
 	}
 	return 0;
@@ -377,7 +386,7 @@ static int parse_line(struct line_ctx *lc, char *text)
 	r = config_add_rule(lc->c, k, lc->file, lc->line);
 	if (!r)
 		return lc->c->nrules >= CONFIG_RULES_MAX ? -E2BIG : -ENOMEM;
-	err = k == RULE_CLAIM ? parse_claim(lc, r, w, n)
+	err = k == RULE_CLAIM  ? parse_claim(lc, r, w, n)
 	      : k == RULE_MDEV ? parse_mdev(lc, r, w, n)
 			       : parse_sriov(lc, r, w, n);
 	if (err < 0) {
@@ -530,7 +539,8 @@ static int list_dropins(struct root *root, const char *dir, char ***names, unsig
 		if (!conf_name(de->d_name))
 			continue;
 		if (n == CONFIG_FILES_MAX) {
-			WRN("%s: more than %d .conf files, ignoring the rest", dir, CONFIG_FILES_MAX);
+			WRN("%s: more than %d .conf files, ignoring the rest", dir,
+			    CONFIG_FILES_MAX);
 			break;
 		}
 		if (n % 8 == 0) {

@@ -85,8 +85,7 @@ void devices_close(struct devices *ds)
 	free(ds);
 }
 
-static struct pci_dev *get_dev(struct devices *ds, const struct pci_addr *a,
-			       struct gp_device *dev)
+static struct pci_dev *get_dev(struct devices *ds, const struct pci_addr *a, struct gp_device *dev)
 {
 	struct pci_dev *pd = pci_get_dev(ds->pacc, a->domain, a->bus, a->dev, a->func);
 

@@ -31,7 +31,7 @@ struct gp_device {
 	char driver[DRIVER_NAME_MAX]; /* "" when none is bound */
 	int group;		      /* -1 without an IOMMU group */
 	bool boot_vga;
-	bool has_override;	      /* driver_override exists and is set */
+	bool has_override; /* driver_override exists and is set */
 	char override[DRIVER_NAME_MAX];
 };
 

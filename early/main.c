@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "apply.h"
 #include "cmdline.h"
@@ -70,7 +71,7 @@ static uint64_t clock_us(clockid_t id)
 	return (uint64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
 }
 
-static int open_roots(struct ctx *x)
+static int open_roots(struct ctx *x, bool need_sys)
 {
 	char sys[4096];
 	int err;
@@ -81,6 +82,8 @@ static int open_roots(struct ctx *x)
 		ERR("cannot open root directory %s: %m", x->o.root);
 		return err;
 	}
+	if (!need_sys)
+		return 0;
 	if (x->o.sysfs)
 		snprintf(sys, sizeof(sys), "%s", x->o.sysfs);
 	else
@@ -93,13 +96,27 @@ static int open_roots(struct ctx *x)
 	return err;
 }
 
+/* A relative --config or check FILE means the caller's directory, as with any tool. */
+static const char *config_path(struct ctx *x, char *buf, size_t size)
+{
+	const char *f = x->o.config;
+
+	if (!f || f[0] == '/' || strcmp(x->o.root, "/") || !getcwd(buf, size))
+		return f;
+	if (strlen(buf) + strlen(f) + 2 > size)
+		return f;
+	strcat(strcat(buf, "/"), f);
+	return buf;
+}
+
 static int load_config(struct ctx *x, bool with_cmdline)
 {
+	char path[4096];
 	uint64_t t0 = clock_us(CLOCK_MONOTONIC);
 	int err;
 
 	config_init(&x->c);
-	err = config_load(&x->c, x->root, x->o.config);
+	err = config_load(&x->c, x->root, config_path(x, path, sizeof(path)));
 	if (err >= 0 && with_cmdline)
 		err = cmdline_load(&x->c, x->root);
 	if (err < 0) {
@@ -125,14 +142,12 @@ static bool has_claims(const struct config *c)
 	return false;
 }
 
-static unsigned int count_claimed(const struct plan *p, enum bind_result want, bool keep)
+static unsigned int count_kind(const struct plan *p, enum action_kind kind, enum bind_result result)
 {
 	unsigned int i, n = 0;
 
 	for (i = 0; i < p->n; i++)
-		if ((p->acts[i].kind == ACT_CLAIM && p->acts[i].result == want) ||
-		    (keep && p->acts[i].kind == ACT_KEEP))
-			n++;
+		n += p->acts[i].kind == kind && p->acts[i].result == result;
 	return n;
 }
 
@@ -165,7 +180,8 @@ static int run_plan(struct ctx *x, struct plan *p)
 	x->r.t.enumerate_us = clock_us(CLOCK_MONOTONIC) - t0;
 	if (err < 0) {
 		errno = -err;
-		ERR("cannot enumerate PCI devices under %s: %m; nothing was changed", root_dir(x->sys));
+		ERR("cannot enumerate PCI devices under %s: %m; nothing was changed",
+		    root_dir(x->sys));
 		return 1;
 	}
 	if (x->o.dry_run) {
@@ -174,8 +190,8 @@ static int run_plan(struct ctx *x, struct plan *p)
 	}
 	failed = apply_plan(p, x->root, x->sys, &x->r.t);
 	NOTICE("done: %u bound, %u already bound, %u failed, %u refused or with problems",
-	       count_claimed(p, BIND_OK, false), count_claimed(p, BIND_NONE, true) -
-	       count_claimed(p, BIND_NONE, false), failed, p->problems);
+	       count_kind(p, ACT_CLAIM, BIND_OK), count_kind(p, ACT_KEEP, BIND_NONE), failed,
+	       p->problems);
 	return failed + p->problems + x->c.errors;
 }
 
@@ -187,7 +203,7 @@ static int cmd_apply(struct ctx *x)
 	x->r.mode = x->o.early ? "early" : "apply";
 	x->r.t.boottime_ms = clock_us(CLOCK_BOOTTIME) / 1000;
 	x->r.t.total_us = clock_us(CLOCK_MONOTONIC);
-	if (open_roots(x) < 0 || load_config(x, true) < 0)
+	if (open_roots(x, true) < 0 || load_config(x, true) < 0)
 		return 1;
 	if (x->c.disabled) {
 		NOTICE("disabled by %s on the kernel command line; not touching any device",
@@ -217,7 +233,7 @@ static int cmd_check(struct ctx *x, const char *file)
 
 	if (file)
 		x->o.config = file;
-	if (open_roots(x) < 0 && !x->root)
+	if (open_roots(x, false) < 0)
 		return 1;
 	if (load_config(x, false) < 0)
 		return 1;
@@ -234,7 +250,7 @@ static int cmd_modules(struct ctx *x)
 	const char *seen[CONFIG_RULES_MAX + 1];
 	unsigned int i, k, n = 0;
 
-	if (open_roots(x) < 0 && !x->root)
+	if (open_roots(x, false) < 0)
 		return 1;
 	if (load_config(x, false) < 0)
 		return 1;
@@ -269,16 +285,35 @@ static int parse_opts(int argc, char **argv, struct opts *o, bool *modules)
 	/* GNU getopt permutes: options may follow the verb ("apply --early"). */
 	while ((ch = getopt_long(argc, argv, "hV", longopts, NULL)) != -1) {
 		switch (ch) {
-		case 'r': o->root = optarg; break;
-		case 's': o->sysfs = optarg; break;
-		case 'c': o->config = optarg; break;
-		case 'e': o->early = true; break;
-		case 'n': o->dry_run = true; break;
-		case 'd': log_set_debug(1); break;
-		case 'm': *modules = true; break;
-		case 'h': usage(stdout); exit(EXIT_SUCCESS);
-		case 'V': puts("gpupass " VERSION); exit(EXIT_SUCCESS);
-		default: return -EINVAL;
+		case 'r':
+			o->root = optarg;
+			break;
+		case 's':
+			o->sysfs = optarg;
+			break;
+		case 'c':
+			o->config = optarg;
+			break;
+		case 'e':
+			o->early = true;
+			break;
+		case 'n':
+			o->dry_run = true;
+			break;
+		case 'd':
+			log_set_debug(1);
+			break;
+		case 'm':
+			*modules = true;
+			break;
+		case 'h':
+			usage(stdout);
+			exit(EXIT_SUCCESS);
+		case 'V':
+			puts("gpupass " VERSION);
+			exit(EXIT_SUCCESS);
+		default:
+			return -EINVAL;
 		}
 	}
 	return 0;

@@ -121,7 +121,8 @@ int modload_driver(struct modload *m, const char *driver)
 		    driver, m->moddir[0] ? m->moddir : "/lib/modules");
 		return err < 0 ? err : -ENOENT;
 	}
-	kmod_list_foreach(l, list) {
+	kmod_list_foreach(l, list)
+	{
 		err = insert(m, kmod_module_get_module(l), driver);
 		if (err < 0)
 			break;
@@ -130,7 +131,8 @@ int modload_driver(struct modload *m, const char *driver)
 	if (err < 0)
 		return err;
 	if (!driver_present(m, driver)) {
-		ERR("driver %s did not appear in /sys/bus/pci/drivers after loading its module", driver);
+		ERR("driver %s did not appear in /sys/bus/pci/drivers after loading its module",
+		    driver);
 		return -ENOENT;
 	}
 	return 0;

@@ -63,8 +63,7 @@ char *pci_addr_str(const struct pci_addr *a, char *buf)
 
 bool pci_addr_eq(const struct pci_addr *a, const struct pci_addr *b)
 {
-	return a->domain == b->domain && a->bus == b->bus && a->dev == b->dev &&
-	       a->func == b->func;
+	return a->domain == b->domain && a->bus == b->bus && a->dev == b->dev && a->func == b->func;
 }
 
 int pci_addr_sysfs(const struct pci_addr *a, const char *attr, char *buf, size_t size)

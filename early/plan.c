@@ -37,8 +37,8 @@ static struct action *find_action(struct plan *p, const struct pci_addr *a)
 	return NULL;
 }
 
-static struct action *add_action(struct plan *p, const struct gp_device *dev,
-				 const struct rule *r, bool companion)
+static struct action *add_action(struct plan *p, const struct gp_device *dev, const struct rule *r,
+				 bool companion)
 {
 	struct action *a;
 
@@ -127,16 +127,22 @@ static void guard(struct plan *p, struct action *a)
 	rule_origin(r, origin, sizeof(origin));
 	if (!a->companion && r->has_expect &&
 	    (d->vendor != r->expect_vendor || d->device != r->expect_device))
-		refuse(p, a, "expected %04x:%04x here but found %04x:%04x; not claiming it (fix the address or expect= in the rule at %s)",
-		       r->expect_vendor, r->expect_device, d->vendor, d->device, origin);
+		refuse(
+		    p, a,
+		    "expected %04x:%04x here but found %04x:%04x; not claiming it (fix the address or expect= in the rule at %s)",
+		    r->expect_vendor, r->expect_device, d->vendor, d->device, origin);
 	else if (device_is_bridge(d))
 		refuse(p, a, "is a bridge (class %04x); bridges are never claimed", d->class);
 	else if (d->boot_vga && !r->allow_boot_vga)
-		refuse(p, a, "is the boot display; not claiming it (add allow-boot-vga to the rule at %s to claim it anyway)",
-		       origin);
+		refuse(
+		    p, a,
+		    "is the boot display; not claiming it (add allow-boot-vga to the rule at %s to claim it anyway)",
+		    origin);
 	else if (device_is_storage(d) && !r->allow_storage)
-		refuse(p, a, "is a storage controller (class %04x); not claiming it (add allow-storage to the rule at %s if it holds no disk the host needs)",
-		       d->class, origin);
+		refuse(
+		    p, a,
+		    "is a storage controller (class %04x); not claiming it (add allow-storage to the rule at %s if it holds no disk the host needs)",
+		    d->class, origin);
 	else if (!strcmp(d->driver, r->driver))
 		a->kind = ACT_KEEP;
 }
@@ -147,8 +153,7 @@ static bool same_slot(const struct pci_addr *a, const struct pci_addr *b)
 }
 
 /* Candidates for with=: the group's members, or without groups the slot's functions. */
-static int companion_candidates(struct devices *ds, const struct action *a,
-				struct pci_addr *out)
+static int companion_candidates(struct devices *ds, const struct action *a, struct pci_addr *out)
 {
 	int n = 0, f;
 
@@ -180,7 +185,8 @@ static int add_companion(struct build *b, struct action *a, const struct pci_add
 		c = add_action(b->p, &dev, a->rule, true);
 		if (c) {
 			c->kind = ACT_SKIP;
-			snprintf(c->reason, sizeof(c->reason), "gpupass.skip on the kernel command line");
+			snprintf(c->reason, sizeof(c->reason),
+				 "gpupass.skip on the kernel command line");
 		}
 		return 0;
 	}
@@ -267,7 +273,8 @@ static void check_iommu(struct build *b)
 	if (b->p->iommu)
 		return;
 	for (i = 0; i < b->p->n; i++) {
-		if (b->p->acts[i].kind != ACT_CLAIM || strncmp(b->p->acts[i].rule->driver, "vfio", 4))
+		if (b->p->acts[i].kind != ACT_CLAIM ||
+		    strncmp(b->p->acts[i].rule->driver, "vfio", 4))
 			continue;
 		ERR("no IOMMU groups in sysfs: the IOMMU is off, so vfio-pci cannot take %s; add intel_iommu=on (Intel CPUs) or amd_iommu=on (AMD CPUs) to the kernel command line and enable VT-d/AMD-Vi in the firmware; the devices are still kept off their host drivers",
 		    b->p->acts[i].dev.name);
@@ -353,7 +360,7 @@ void plan_print(const struct plan *p, FILE *out)
 		char group[16], origin[300];
 
 		snprintf(group, sizeof(group), a->dev.group < 0 ? "-" : "%d", a->dev.group);
-		fprintf(out, "%-6s %s [%04x:%04x] class %04x group %-3s %-12s -> %-10s %s",
+		fprintf(out, "%-6s %s [%04x:%04x] class %04x group %-3s %-14s -> %-10s %s",
 			action_kind_name(a->kind), a->dev.name, a->dev.vendor, a->dev.device,
 			a->dev.class, group, *a->dev.driver ? a->dev.driver : "(none)",
 			a->kind == ACT_CLAIM || a->kind == ACT_KEEP ? a->rule->driver : "-",

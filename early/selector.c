@@ -32,7 +32,8 @@ static int check_id_shape(const char *text, const char **why)
 	if (!end)
 		end = colon + 1 + strlen(colon + 1);
 	if (!id_field_ok(text, colon - text) || !id_field_ok(colon + 1, end - colon - 1)) {
-		*why = "vendor and device IDs are 4 hex digits each (an address needs bus:slot.func)";
+		*why =
+		    "vendor and device IDs are 4 hex digits each (an address needs bus:slot.func)";
 		return -EINVAL;
 	}
 	return 0;

@@ -1,7 +1,36 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
-# make check: unit tests (cmocka), fixture tests (real binary on fake sysfs
-# trees), both again under ASan+UBSan; one summary line at the end.
-check: early/gpupass
-	@tests/run-checks.sh
+# make check: cmocka unit tests and fixture tests (the real binary on fake
+# sysfs trees), then both again built with ASan+UBSan; one summary line.
+# make bench: the performance figures of docs/PERFORMANCE.md.
 
-.PHONY: check
+B          = tests/.build
+UNITS      = selector config cmdline
+LIB_SRCS   = $(filter-out early/main.c,$(SRCS))
+SAN_FLAGS  = -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
+TEST_FLAGS = -std=gnu11 $(WARN) -D_GNU_SOURCE -DVERSION='"$(VERSION)"' -Iearly \
+             $(shell $(PKG_CONFIG) --cflags $(LIBS_PC) cmocka) -g -O1
+TEST_LIBS  = $(shell $(PKG_CONFIG) --libs $(LIBS_PC) cmocka)
+
+$(B)/mkfakesys: tests/mkfakesys.c
+	@mkdir -p $(@D)
+	$(CC) -std=gnu11 $(WARN) -O2 -o $@ $<
+
+$(B)/test_%: tests/unit/test_%.c tests/unit/testlog.h $(LIB_SRCS) early/*.h
+	@mkdir -p $(@D)
+	$(CC) $(TEST_FLAGS) -o $@ $< $(LIB_SRCS) $(TEST_LIBS)
+
+$(B)/asan/test_%: tests/unit/test_%.c tests/unit/testlog.h $(LIB_SRCS) early/*.h
+	@mkdir -p $(@D)
+	$(CC) $(TEST_FLAGS) $(SAN_FLAGS) -o $@ $< $(LIB_SRCS) $(TEST_LIBS)
+
+$(B)/asan/gpupass: $(SRCS) early/*.h
+	@mkdir -p $(@D)
+	$(CC) $(TEST_FLAGS) $(SAN_FLAGS) -o $@ $(SRCS) $(TEST_LIBS)
+
+check-build: early/gpupass $(B)/mkfakesys $(UNITS:%=$(B)/test_%) \
+	     $(UNITS:%=$(B)/asan/test_%) $(B)/asan/gpupass
+
+check: check-build
+	@tests/run-checks.sh $(UNITS)
+
+.PHONY: check check-build

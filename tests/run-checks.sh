@@ -1,0 +1,46 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
+# Run what `make check` built: unit tests and fixtures, plain and under
+# ASan+UBSan.  Ends with one line "N passed, N failed" over everything.
+# Usage: run-checks.sh UNIT...
+set -u
+cd "$(dirname "$0")/.." || exit 1
+b=tests/.build
+pass=0 fail=0
+export ASAN_OPTIONS=detect_leaks=1:abort_on_error=0:exitcode=99
+export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1:exitcode=99
+export CMOCKA_MESSAGE_OUTPUT=stdout
+
+count() { # passed failed
+	pass=$((pass + $1)); fail=$((fail + $2))
+}
+
+# cmocka prints "[  PASSED  ] N test(s)." and "[  FAILED  ] N test(s)..."; a
+# crash or sanitizer report (exit status without a FAILED line) counts as one failure.
+run_unit() { # binary
+	out=$("$1" 2>&1); rc=$?
+	printf '%s\n' "$out" | grep -E '^\[ *(FAILED|ERROR) *\]|runtime error|Sanitizer' || true
+	p=$(printf '%s\n' "$out" | sed -n 's/^\[  PASSED  \] \([0-9]*\) test.*/\1/p')
+	f=$(printf '%s\n' "$out" | sed -n 's/^\[  FAILED  \] \([0-9]*\) test.*/\1/p')
+	p=${p:-0} f=${f:-0}
+	[ "$rc" -ne 0 ] && [ "$f" -eq 0 ] && f=1
+	echo "unit $1: $p passed, $f failed"
+	count "$p" "$f"
+}
+
+run_fixtures() { # gpupass-binary label
+	out=$(tests/fixtures/run.sh "$1" "$b/mkfakesys" 2>&1)
+	printf '%s\n' "$out" | grep -v -e '^PASS ' -e '^fixtures: '
+	p=$(printf '%s\n' "$out" | sed -n 's/^fixtures: \([0-9]*\) passed.*/\1/p')
+	f=$(printf '%s\n' "$out" | sed -n 's/^fixtures: [0-9]* passed, \([0-9]*\) failed/\1/p')
+	echo "fixtures ($2): ${p:-0} passed, ${f:-1} failed"
+	count "${p:-0}" "${f:-1}"
+}
+
+for u in "$@"; do run_unit "$b/test_$u"; done
+run_fixtures early/gpupass plain
+for u in "$@"; do run_unit "$b/asan/test_$u"; done
+run_fixtures "$b/asan/gpupass" "asan+ubsan"
+
+echo "$pass passed, $fail failed"
+[ "$fail" -eq 0 ]

@@ -1,0 +1,115 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#include <errno.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "pciaddr.h"
+#include "selector.h"
+
+static void test_ids(void **state)
+{
+	struct selector s;
+	const char *why = NULL;
+
+	(void)state;
+	assert_int_equal(selector_parse("1002:6608", &s, &why), 0);
+	assert_false(s.by_address);
+	assert_int_equal(s.filter.vendor, 0x1002);
+	assert_int_equal(s.filter.device, 0x6608);
+	assert_int_equal(s.filter.device_class, -1);
+
+	assert_int_equal(selector_parse("10de::0300", &s, &why), 0);
+	assert_int_equal(s.filter.vendor, 0x10de);
+	assert_int_equal(s.filter.device, -1);
+	assert_int_equal(s.filter.device_class, 0x0300);
+
+	assert_int_equal(selector_parse("*:1111", &s, &why), 0);
+	assert_int_equal(s.filter.vendor, -1);
+	assert_int_equal(s.filter.device, 0x1111);
+}
+
+static void test_addresses(void **state)
+{
+	struct selector s;
+	struct pci_addr a;
+	const char *why = NULL;
+
+	(void)state;
+	assert_int_equal(selector_parse("0000:02:00.0", &s, &why), 0);
+	assert_true(s.by_address);
+	assert_true(selector_exact_addr(&s, &a));
+	assert_int_equal(a.bus, 2);
+	assert_int_equal(a.dev, 0);
+	assert_int_equal(a.func, 0);
+
+	assert_int_equal(selector_parse("02:00.1", &s, &why), 0);
+	assert_true(selector_exact_addr(&s, &a));
+	assert_int_equal(a.domain, 0);
+	assert_int_equal(a.func, 1);
+
+	/* A whole slot is a valid selector but not one exact function. */
+	assert_int_equal(selector_parse("02:00.*", &s, &why), 0);
+	assert_false(selector_exact_addr(&s, &a));
+}
+
+static void expect_bad(const char *text, const char *reason)
+{
+	struct selector s;
+	const char *why = NULL;
+
+	assert_int_equal(selector_parse(text, &s, &why), -EINVAL);
+	assert_non_null(why);
+	assert_string_equal(why, reason);
+}
+
+static void test_bad(void **state)
+{
+	(void)state;
+	expect_bad("02:00",
+		   "vendor and device IDs are 4 hex digits each (an address needs bus:slot.func)");
+	expect_bad("1002:66080",
+		   "vendor and device IDs are 4 hex digits each (an address needs bus:slot.func)");
+	expect_bad("10de:zzzz", "only hex digits, ':', '.' and '*' are allowed");
+	expect_bad("0000:02:00.0/../x", "only hex digits, ':', '.' and '*' are allowed");
+	expect_bad("1002", "expected vendor:device[:class] or [domain:]bus:slot.func");
+	expect_bad("02:00.8", "Invalid function number");
+	expect_bad("02:20.0", "Invalid slot number");
+	expect_bad("0000:0000:0000:0000:0000:0000:00.0", "Too many fields");
+	expect_bad("00000000000000000000000000000000000000000000000000:00.0", "selector too long");
+}
+
+static void test_addr_strict(void **state)
+{
+	struct pci_addr a;
+	char buf[PCI_ADDR_LEN];
+
+	(void)state;
+	assert_int_equal(pci_addr_parse("0000:00:02.0", &a), 0);
+	assert_string_equal(pci_addr_str(&a, buf), "0000:00:02.0");
+	assert_int_equal(pci_addr_parse("00:1F.7", &a), 0);
+	assert_string_equal(pci_addr_str(&a, buf), "0000:00:1f.7");
+	assert_int_equal(pci_addr_parse("0000:00:20.0", &a), -EINVAL);
+	assert_int_equal(pci_addr_parse("0000:00:02.8", &a), -EINVAL);
+	assert_int_equal(pci_addr_parse("0:00:02.0", &a), -EINVAL);
+	assert_int_equal(pci_addr_parse("0000:00:02.0 ", &a), -EINVAL);
+	assert_int_equal(pci_addr_parse("0000:00:02.0/..", &a), -EINVAL);
+	assert_int_equal(pci_addr_parse("../../00:02.0", &a), -EINVAL);
+	assert_int_equal(pci_addr_parse("", &a), -EINVAL);
+	assert_int_equal(pci_addr_parse(NULL, &a), -EINVAL);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_ids),
+		cmocka_unit_test(test_addresses),
+		cmocka_unit_test(test_bad),
+		cmocka_unit_test(test_addr_strict),
+	};
+
+	return cmocka_run_group_tests_name("selector", tests, NULL, NULL);
+}
