@@ -16,15 +16,20 @@ STATIC     ?=
 CFLAGS   ?= -O2 -g
 WARN      = -Wall -Wextra -Wshadow -Wformat=2 -Wmissing-prototypes -Wstrict-prototypes \
             -Wno-unused-parameter
+# libkmod is dlopen()ed at run time (see early/modload.c); a static build links it.
 LIBS_PC   = libkmod libpci
 ifeq ($(STATIC),1)
 PC_STATIC = --static
 LDSTATIC  = -static
+LINK_PC   = libkmod libpci
+KMOD_DEF  = -DKMOD_LINKED
+else
+LINK_PC   = libpci
 endif
-ALL_CFLAGS  = -std=gnu11 $(WARN) -DVERSION='"$(VERSION)"' -D_GNU_SOURCE \
+ALL_CFLAGS  = -std=gnu11 $(WARN) -DVERSION='"$(VERSION)"' -D_GNU_SOURCE $(KMOD_DEF) \
               $(shell $(PKG_CONFIG) --cflags $(LIBS_PC)) $(CFLAGS)
 ALL_LDFLAGS = $(LDSTATIC) $(LDFLAGS)
-LDLIBS     += $(shell $(PKG_CONFIG) $(PC_STATIC) --libs $(LIBS_PC))
+LDLIBS     += $(shell $(PKG_CONFIG) $(PC_STATIC) --libs $(LINK_PC)) -ldl
 
 SRCS = $(wildcard early/*.c)
 OBJS = $(SRCS:.c=.o)

@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
+#include <dlfcn.h>
 #include <errno.h>
 #include <libkmod.h>
 #include <stdio.h>
@@ -9,6 +10,57 @@
 #include "log.h"
 #include "modload.h"
 #include "path.h"
+
+/*
+ * libkmod is opened with dlopen() when a module must really be loaded.
+ * Debian's libkmod pulls in libcrypto, libzstd and liblzma: linking it would
+ * cost every run ~2 MiB of memory, even "plan" and "check" which never load a
+ * module (kmod itself dlopen()s its compression libraries for the same
+ * reason).  STATIC=1 builds link it and define KMOD_LINKED.
+ */
+#define KMOD_SYMS(X)                                                                               \
+	X(kmod_new)                                                                                \
+	X(kmod_unref)                                                                              \
+	X(kmod_set_log_fn)                                                                         \
+	X(kmod_list_next)                                                                          \
+	X(kmod_module_new_from_lookup)                                                             \
+	X(kmod_module_get_module)                                                                  \
+	X(kmod_module_unref)                                                                       \
+	X(kmod_module_unref_list)                                                                  \
+	X(kmod_module_get_name)                                                                    \
+	X(kmod_module_get_initstate)                                                               \
+	X(kmod_module_probe_insert_module)
+
+#define KMOD_SONAME "libkmod.so.2"
+#define SYM_FIELD(name) __typeof__(&name) name;
+#define SYM_LOAD(name)                                                                             \
+	if (!(k.name = (__typeof__(&name))dlsym(lib, #name)))                                      \
+		return -ENOSYS;
+#define SYM_LINK(name) k.name = name;
+
+static struct {
+	KMOD_SYMS(SYM_FIELD)
+} k;
+
+static int syms_load(void)
+{
+	static void *lib;
+
+	if (lib || k.kmod_new)
+		return 0;
+#ifdef KMOD_LINKED
+	KMOD_SYMS(SYM_LINK)
+#else
+	lib = dlopen(KMOD_SONAME, RTLD_NOW | RTLD_LOCAL);
+	if (!lib) {
+		ERR("cannot load %s: %s; no modules can be loaded (is libkmod in the initramfs?)",
+		    KMOD_SONAME, dlerror());
+		return -ENOENT;
+	}
+	KMOD_SYMS(SYM_LOAD)
+#endif
+	return 0;
+}
 
 struct modload {
 	struct root *root, *sys;
@@ -33,7 +85,8 @@ void modload_free(struct modload *m)
 {
 	if (!m)
 		return;
-	kmod_unref(m->ctx);
+	if (m->ctx)
+		k.kmod_unref(m->ctx);
 	free(m);
 }
 
@@ -61,14 +114,16 @@ static int ctx_get(struct modload *m)
 
 	if (m->ctx)
 		return 0;
+	if (syms_load() < 0)
+		return -ENOENT;
 	uname(&u);
 	snprintf(m->moddir, sizeof(m->moddir), "%s/lib/modules/%s",
 		 real_root ? "" : root_dir(m->root), u.release);
 	snprintf(m->confdir, sizeof(m->confdir), "%s/etc/modprobe.d", root_dir(m->root));
-	m->ctx = kmod_new(real_root ? NULL : m->moddir, real_root ? NULL : confs);
+	m->ctx = k.kmod_new(real_root ? NULL : m->moddir, real_root ? NULL : confs);
 	if (!m->ctx)
 		return -ENOMEM;
-	kmod_set_log_fn(m->ctx, kmod_log, NULL);
+	k.kmod_set_log_fn(m->ctx, kmod_log, NULL);
 	return 0;
 }
 
@@ -82,14 +137,14 @@ static int driver_present(struct modload *m, const char *driver)
 
 static int insert(struct modload *m, struct kmod_module *mod, const char *driver)
 {
-	const char *name = kmod_module_get_name(mod);
-	int state = kmod_module_get_initstate(mod);
+	const char *name = k.kmod_module_get_name(mod);
+	int state = k.kmod_module_get_initstate(mod);
 	int err;
 
 	if (state == KMOD_MODULE_BUILTIN || state == KMOD_MODULE_LIVE)
 		return 0;
-	err = kmod_module_probe_insert_module(mod, KMOD_PROBE_APPLY_BLACKLIST, NULL, NULL, NULL,
-					      NULL);
+	err = k.kmod_module_probe_insert_module(mod, KMOD_PROBE_APPLY_BLACKLIST, NULL, NULL, NULL,
+						NULL);
 	if (err == KMOD_PROBE_APPLY_BLACKLIST) {
 		ERR("module %s is blacklisted in modprobe.d; not loading it, so devices for %s stay unbound (remove the blacklist line to use it)",
 		    name, driver);
@@ -115,19 +170,21 @@ int modload_driver(struct modload *m, const char *driver)
 	err = ctx_get(m);
 	if (err < 0)
 		return err;
-	err = kmod_module_new_from_lookup(m->ctx, driver, &list);
+	err = k.kmod_module_new_from_lookup(m->ctx, driver, &list);
 	if (err < 0 || !list) {
 		ERR("driver %s: no module of that name in %s (if it exists, rebuild the initramfs so it is included)",
 		    driver, m->moddir[0] ? m->moddir : "/lib/modules");
 		return err < 0 ? err : -ENOENT;
 	}
-	kmod_list_foreach(l, list)
-	{
-		err = insert(m, kmod_module_get_module(l), driver);
+	for (l = list; l; l = k.kmod_list_next(list, l)) {
+		struct kmod_module *mod = k.kmod_module_get_module(l);
+
+		err = insert(m, mod, driver);
+		k.kmod_module_unref(mod);
 		if (err < 0)
 			break;
 	}
-	kmod_module_unref_list(list);
+	k.kmod_module_unref_list(list);
 	if (err < 0)
 		return err;
 	if (!driver_present(m, driver)) {

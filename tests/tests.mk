@@ -9,7 +9,7 @@ LIB_SRCS   = $(filter-out early/main.c,$(SRCS))
 SAN_FLAGS  = -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 TEST_FLAGS = -std=gnu11 $(WARN) -D_GNU_SOURCE -DVERSION='"$(VERSION)"' -Iearly \
              $(shell $(PKG_CONFIG) --cflags $(LIBS_PC) cmocka) -g -O1
-TEST_LIBS  = $(shell $(PKG_CONFIG) --libs $(LIBS_PC) cmocka)
+TEST_LIBS  = $(shell $(PKG_CONFIG) --libs libpci cmocka) -ldl
 
 $(B)/mkfakesys: tests/mkfakesys.c
 	@mkdir -p $(@D)
@@ -33,4 +33,16 @@ check-build: early/gpupass $(B)/mkfakesys $(UNITS:%=$(B)/test_%) \
 check: check-build
 	@tests/run-checks.sh $(UNITS)
 
-.PHONY: check check-build
+# README's test command: installs what it needs, then runs everything.
+test:
+	tests/deps.sh all
+	$(MAKE) check-build
+	tests/run-all.sh
+
+lint:
+	@tests/lint.sh
+
+bench: early/gpupass $(B)/mkfakesys
+	@tests/bench/bench.sh early/gpupass $(B)/mkfakesys
+
+.PHONY: check check-build bench test lint

@@ -1,0 +1,29 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
+# shellcheck on every shell script (POSIX sh where the shebang says sh, which
+# is all that runs in the initramfs), clang-format on the C.  One result per file.
+set -u
+cd "$(dirname "$0")/.." || exit 1
+pass=0 fail=0
+
+result() { # ok name
+	if [ "$1" -eq 0 ]; then pass=$((pass + 1)); else fail=$((fail + 1)); echo "FAIL $2"; fi
+}
+
+scripts=$(git ls-files 2>/dev/null | while read -r f; do
+	case $f in
+	*.sh | .ci/run | initramfs-tools/hooks/* | initramfs-tools/scripts/*/* | tests/fixtures/*/setup) echo "$f" ;;
+	esac
+done)
+for f in $scripts; do
+	[ -f "$f" ] || continue
+	shellcheck -x "$f"
+	result $? "shellcheck $f"
+done
+for f in $(git ls-files 'early/*.[ch]' 'tests/*.c' 'tests/unit/*.[ch]'); do
+	clang-format --dry-run -Werror "$f" 2> /dev/null
+	result $? "clang-format $f (run make format)"
+done
+echo "lint: $pass passed, $fail failed"
+echo "$pass passed, $fail failed"
+[ "$fail" -eq 0 ]
