@@ -19,6 +19,13 @@ WARN      = -Wall -Wextra -Wshadow -Wformat=2 -Wmissing-prototypes -Wstrict-prot
 # libkmod is dlopen()ed at run time (see early/modload.c); a static build links it.
 LIBS_PC   = libkmod libpci
 ifeq ($(STATIC),1)
+# Debian ships no libpci.a or libkmod.a: say so instead of failing in the linker.
+ifeq ($(shell $(CC) -print-file-name=libpci.a),libpci.a)
+$(error STATIC=1: no libpci.a for $(CC); this distribution ships libpci only as a shared library (build without STATIC=1))
+endif
+ifeq ($(shell $(CC) -print-file-name=libkmod.a),libkmod.a)
+$(error STATIC=1: no libkmod.a for $(CC); this distribution ships libkmod only as a shared library (build without STATIC=1))
+endif
 PC_STATIC = --static
 LDSTATIC  = -static
 LINK_PC   = libkmod libpci
@@ -44,6 +51,12 @@ early/%.o: early/%.c early/*.h
 	$(CC) $(ALL_CFLAGS) -c -o $@ $<
 
 include tests/tests.mk
+
+# README's main job: a QEMU boot showing gpupass claim an emulated GPU.
+demo:
+	tests/deps.sh all
+	$(MAKE) early/gpupass
+	tests/boot/demo.sh
 
 install: early/gpupass
 	install -D -m 0755 early/gpupass $(DESTDIR)$(SBINDIR)/gpupass
@@ -72,4 +85,4 @@ clean:
 	rm -f early/*.o early/gpupass
 	rm -rf tests/.build
 
-.PHONY: all install uninstall format clean
+.PHONY: all demo install uninstall format clean

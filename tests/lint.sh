@@ -1,6 +1,6 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0-or-later
-# shellcheck on every shell script (POSIX sh where the shebang says sh, which
+# Checks every shell script (POSIX sh where the shebang says sh, which
 # is all that runs in the initramfs), clang-format on the C.  One result per file.
 set -u
 cd "$(dirname "$0")/.." || exit 1
