@@ -12,30 +12,13 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "apply.h"
-#include "cmdline.h"
-#include "config.h"
-#include "devices.h"
+#include "cli.h"
 #include "log.h"
 #include "path.h"
-#include "plan.h"
-#include "status.h"
 
 #ifndef VERSION
 #define VERSION "0"
 #endif
-
-struct opts {
-	const char *root, *sysfs, *config;
-	bool early, dry_run;
-};
-
-struct ctx {
-	struct opts o;
-	struct root *root, *sys;
-	struct config c;
-	struct report r;
-};
 
 static void usage(FILE *f)
 {
@@ -63,209 +46,6 @@ static void usage(FILE *f)
 	      f);
 }
 
-static uint64_t clock_us(clockid_t id)
-{
-	struct timespec ts;
-
-	clock_gettime(id, &ts);
-	return (uint64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
-}
-
-static int open_roots(struct ctx *x, bool need_sys)
-{
-	char sys[4096];
-	int err;
-
-	err = root_open(&x->root, x->o.root);
-	if (err < 0) {
-		errno = -err;
-		ERR("cannot open root directory %s: %m", x->o.root);
-		return err;
-	}
-	if (!need_sys)
-		return 0;
-	if (x->o.sysfs)
-		snprintf(sys, sizeof(sys), "%s", x->o.sysfs);
-	else
-		snprintf(sys, sizeof(sys), "%s/sys", strcmp(x->o.root, "/") ? x->o.root : "");
-	err = root_open(&x->sys, sys);
-	if (err < 0) {
-		errno = -err;
-		ERR("cannot open sysfs at %s: %m; nothing was changed", sys);
-	}
-	return err;
-}
-
-/* A relative --config or check FILE means the caller's directory, as with any tool. */
-static const char *config_path(struct ctx *x, char *buf, size_t size)
-{
-	const char *f = x->o.config;
-
-	if (!f || f[0] == '/' || strcmp(x->o.root, "/") || !getcwd(buf, size))
-		return f;
-	if (strlen(buf) + strlen(f) + 2 > size)
-		return f;
-	strcat(strcat(buf, "/"), f);
-	return buf;
-}
-
-static int load_config(struct ctx *x, bool with_cmdline)
-{
-	char path[4096];
-	uint64_t t0 = clock_us(CLOCK_MONOTONIC);
-	int err;
-
-	config_init(&x->c);
-	err = config_load(&x->c, x->root, config_path(x, path, sizeof(path)));
-	if (err >= 0 && with_cmdline)
-		err = cmdline_load(&x->c, x->root);
-	if (err < 0) {
-		errno = -err;
-		ERR("cannot load the config: %m");
-		return err;
-	}
-	if (x->c.debug)
-		log_set_debug(1);
-	sha256_hex(&x->c.hash, x->r.config_sha256);
-	x->r.config = &x->c;
-	x->r.t.config_us = clock_us(CLOCK_MONOTONIC) - t0;
-	return 0;
-}
-
-static bool has_claims(const struct config *c)
-{
-	unsigned int i;
-
-	for (i = 0; i < c->nrules; i++)
-		if (c->rules[i].kind == RULE_CLAIM)
-			return true;
-	return false;
-}
-
-static unsigned int count_kind(const struct plan *p, enum action_kind kind, enum bind_result result)
-{
-	unsigned int i, n = 0;
-
-	for (i = 0; i < p->n; i++)
-		n += p->acts[i].kind == kind && p->acts[i].result == result;
-	return n;
-}
-
-static void write_status(struct ctx *x)
-{
-	int err;
-
-	x->r.t.total_us = clock_us(CLOCK_MONOTONIC) - x->r.t.total_us;
-	err = status_write(x->root, &x->r);
-	if (err < 0) {
-		errno = -err;
-		WRN("cannot write %s: %m; 'gpupass status' will not know what happened at boot",
-		    STATUS_PATH);
-	}
-}
-
-/* Returns the number of problems (0: every selected device is where it should be). */
-static int run_plan(struct ctx *x, struct plan *p)
-{
-	struct devices *ds = NULL;
-	uint64_t t0 = clock_us(CLOCK_MONOTONIC);
-	unsigned int failed;
-	int err;
-
-	err = devices_open(&ds, x->sys, x->o.early ? EXIT_SUCCESS : EXIT_FAILURE);
-	if (err >= 0)
-		err = plan_build(p, &x->c, ds);
-	devices_close(ds);
-	x->r.plan = p;
-	x->r.t.enumerate_us = clock_us(CLOCK_MONOTONIC) - t0;
-	if (err < 0) {
-		errno = -err;
-		ERR("cannot enumerate PCI devices under %s: %m; nothing was changed",
-		    root_dir(x->sys));
-		return 1;
-	}
-	if (x->o.dry_run) {
-		plan_print(p, stdout);
-		return p->problems + x->c.errors;
-	}
-	failed = apply_plan(p, x->root, x->sys, &x->r.t);
-	NOTICE("done: %u bound, %u already bound, %u failed, %u refused or with problems",
-	       count_kind(p, ACT_CLAIM, BIND_OK), count_kind(p, ACT_KEEP, BIND_NONE), failed,
-	       p->problems);
-	return failed + p->problems + x->c.errors;
-}
-
-static int cmd_apply(struct ctx *x)
-{
-	struct plan p = { 0 };
-	int problems;
-
-	x->r.mode = x->o.early ? "early" : "apply";
-	x->r.t.boottime_ms = clock_us(CLOCK_BOOTTIME) / 1000;
-	x->r.t.total_us = clock_us(CLOCK_MONOTONIC);
-	if (open_roots(x, true) < 0 || load_config(x, true) < 0)
-		return 1;
-	if (x->c.disabled) {
-		NOTICE("disabled by %s on the kernel command line; not touching any device",
-		       x->c.disabled_by);
-		if (!x->o.dry_run)
-			write_status(x);
-		return 0;
-	}
-	if (!has_claims(&x->c)) {
-		INF("no claim rules in the config; nothing to do");
-		if (x->o.dry_run)
-			printf("# no claim rules\n");
-		else
-			write_status(x);
-		return x->c.errors ? 1 : 0;
-	}
-	problems = run_plan(x, &p);
-	if (!x->o.dry_run)
-		write_status(x);
-	plan_free(&p);
-	return problems ? 1 : 0;
-}
-
-static int cmd_check(struct ctx *x, const char *file)
-{
-	unsigned int i, kinds[3] = { 0 };
-
-	if (file)
-		x->o.config = file;
-	if (open_roots(x, false) < 0)
-		return 1;
-	if (load_config(x, false) < 0)
-		return 1;
-	for (i = 0; i < x->c.nrules; i++)
-		kinds[x->c.rules[i].kind]++;
-	printf("%s: %u claim, %u mdev, %u sriov rules, %u errors\n",
-	       x->o.config ? x->o.config : "/etc/gpupass.conf (+ /etc/gpupass.d)", kinds[0],
-	       kinds[1], kinds[2], x->c.errors);
-	return x->c.errors ? 1 : 0;
-}
-
-static int cmd_modules(struct ctx *x)
-{
-	const char *seen[CONFIG_RULES_MAX + 1];
-	unsigned int i, k, n = 0;
-
-	if (open_roots(x, false) < 0)
-		return 1;
-	if (load_config(x, false) < 0)
-		return 1;
-	seen[n++] = DEFAULT_DRIVER;
-	for (i = 0; i < x->c.nrules; i++) {
-		for (k = 0; k < n && strcmp(seen[k], x->c.rules[i].driver); k++)
-			;
-		if (k == n && x->c.rules[i].kind != RULE_MDEV)
-			seen[n++] = x->c.rules[i].driver;
-	}
-	for (k = 0; k < n; k++)
-		puts(seen[k]);
-	return 0;
-}
-
 static int parse_opts(int argc, char **argv, struct opts *o, bool *modules)
 {
 	static const struct option longopts[] = {
@@ -273,7 +53,10 @@ static int parse_opts(int argc, char **argv, struct opts *o, bool *modules)
 		{ "sysfs", required_argument, NULL, 's' },
 		{ "config", required_argument, NULL, 'c' },
 		{ "early", no_argument, NULL, 'e' },
+		{ "late", no_argument, NULL, 'l' },
 		{ "dry-run", no_argument, NULL, 'n' },
+		{ "json", no_argument, NULL, 'j' },
+		{ "all", no_argument, NULL, 'a' },
 		{ "debug", no_argument, NULL, 'd' },
 		{ "modules", no_argument, NULL, 'm' },
 		{ "help", no_argument, NULL, 'h' },
@@ -319,24 +102,33 @@ static int parse_opts(int argc, char **argv, struct opts *o, bool *modules)
 	return 0;
 }
 
+/* One line per verb: add a verb here and in usage(), and nowhere else. */
+static const struct verb {
+	const char *name;
+	int (*run)(struct ctx *x);
+} verbs[] = {
+	{ "apply", cmd_apply },
+	{ "plan", cmd_plan },
+	{ "check", cmd_check },
+	{ "modules", cmd_modules },
+};
+
 static int dispatch(struct ctx *x, int argc, char **argv, bool modules)
 {
 	const char *verb = optind < argc ? argv[optind++] : NULL;
+	size_t i;
 
-	if (modules || (verb && !strcmp(verb, "modules")))
-		return cmd_modules(x);
+	if (modules)
+		verb = "modules";
 	if (!verb) {
 		usage(stderr);
 		return 2;
 	}
-	if (!strcmp(verb, "plan")) {
-		x->o.dry_run = true;
-		return cmd_apply(x);
-	}
-	if (!strcmp(verb, "apply"))
-		return cmd_apply(x);
-	if (!strcmp(verb, "check"))
-		return cmd_check(x, optind < argc ? argv[optind++] : NULL);
+	x->argc = argc - optind;
+	x->argv = argv + optind;
+	for (i = 0; i < sizeof(verbs) / sizeof(verbs[0]); i++)
+		if (!strcmp(verb, verbs[i].name))
+			return verbs[i].run(x);
 	ERR("unknown verb '%s'; see gpupass --help", verb);
 	return 2;
 }
