@@ -80,8 +80,17 @@ static int parse_opts(int argc, char **argv, struct opts *o, bool *modules)
 		case 'e':
 			o->early = true;
 			break;
+		case 'l':
+			o->late = true;
+			break;
 		case 'n':
 			o->dry_run = true;
+			break;
+		case 'j':
+			o->json = true;
+			break;
+		case 'a':
+			o->all = true;
 			break;
 		case 'd':
 			log_set_debug(1);
