@@ -84,3 +84,32 @@ int bind_device(struct root *sys, struct action *a, bool driver_ok)
 	    "not bound to %s (driver now: %s); the kernel log above says why %s refused it; driver_override keeps other drivers off it",
 	    want, *a->driver_after ? a->driver_after : "none", want);
 }
+
+int release_device(struct root *sys, const struct gp_device *d, char *after, size_t size)
+{
+	char path[128];
+	int err;
+
+	/* A lone newline clears the override (drivers/base/driver.c). */
+	err = write_attr(sys, d, "driver_override", "\n");
+	if (err < 0) {
+		errno = -err;
+		ERR("%s [%04x:%04x]: cannot clear driver_override: %m; not releasing it", d->name,
+		    d->vendor, d->device);
+		return err;
+	}
+	if (*d->driver) {
+		err = write_attr(sys, d, "driver/unbind", d->name);
+		if (err < 0) {
+			errno = -err;
+			ERR("%s [%04x:%04x]: cannot unbind it from %s: %m", d->name, d->vendor,
+			    d->device, d->driver);
+			return err;
+		}
+	}
+	root_write(sys, "bus/pci/drivers_probe", d->name);
+	pci_addr_sysfs(&d->addr, "driver", path, sizeof(path));
+	if (root_link_name(sys, path, after, size) < 0)
+		after[0] = '\0';
+	return *after ? 0 : -ENODEV;
+}

@@ -21,4 +21,12 @@ struct root;
  */
 int bind_device(struct root *sys, struct action *a, bool driver_ok);
 
+/*
+ * Give @dev back to its normal driver: clear driver_override, unbind from the
+ * claiming driver, probe.  Writes the driver it ends on (or "") to @after.
+ * Returns 0 when some driver took it, -ENODEV when none did, or -errno
+ * (logged here).
+ */
+int release_device(struct root *sys, const struct gp_device *dev, char *after, size_t size);
+
 #endif

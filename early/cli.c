@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include <errno.h>
+#include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -8,6 +9,7 @@
 #include "cmdline.h"
 #include "log.h"
 #include "path.h"
+#include "selector.h"
 
 uint64_t clock_us(clockid_t id)
 {
@@ -75,5 +77,25 @@ int cli_load_config(struct ctx *x, bool with_cmdline)
 	sha256_hex(&x->c.hash, x->r.config_sha256);
 	x->r.config = &x->c;
 	x->r.t.config_us = clock_us(CLOCK_MONOTONIC) - t0;
+	return 0;
+}
+
+int cli_selectors(struct ctx *x, struct selector **out, unsigned int *n)
+{
+	struct selector *v = calloc(x->argc ? x->argc : 1, sizeof(*v));
+	const char *why;
+	int i;
+
+	if (!v)
+		return -ENOMEM;
+	for (i = 0; i < x->argc; i++) {
+		if (selector_parse(x->argv[i], &v[i], &why) < 0) {
+			ERR("bad selector '%s': %s", x->argv[i], why);
+			free(v);
+			return -EINVAL;
+		}
+	}
+	*out = v;
+	*n = x->argc;
 	return 0;
 }

@@ -34,9 +34,17 @@ int cli_open_roots(struct ctx *x, bool need_sys);
 /* Load the config (and the kernel command line when @with_cmdline).  Logs failures. */
 int cli_load_config(struct ctx *x, bool with_cmdline);
 
+struct selector;
+/* Parse the verb's arguments as selectors into a malloc'ed array.  Logs bad ones. */
+int cli_selectors(struct ctx *x, struct selector **out, unsigned int *n);
+
 int cmd_apply(struct ctx *x);
 int cmd_plan(struct ctx *x);
 int cmd_check(struct ctx *x);
 int cmd_modules(struct ctx *x);
+int cmd_status(struct ctx *x);
+int cmd_list(struct ctx *x);
+int cmd_release(struct ctx *x);
+int cmd_xml(struct ctx *x);
 
 #endif

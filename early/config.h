@@ -85,6 +85,8 @@ int config_load(struct config *c, struct root *root, const char *file);
 
 /* "FILE:LINE" or "kernel command line" into @buf. */
 const char *rule_origin(const struct rule *r, char *buf, size_t size);
+/* The rule as a config line would say it ("claim 1002:6608 with=functions"), into @buf. */
+const char *rule_format(const struct rule *r, char *buf, size_t size);
 const char *rule_kind_name(enum rule_kind k);
 const char *with_mode_name(enum with_mode w);
 

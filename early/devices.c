@@ -11,6 +11,7 @@
 
 struct devices {
 	struct pci_access *pacc;
+	int lookup_flags;
 	struct root *sys;
 	char bus_path[4096];
 };
@@ -216,6 +217,28 @@ int devices_group_members(struct devices *ds, int group, struct pci_addr *out, i
 			n++;
 	closedir(d);
 	return n;
+}
+
+void devices_use_names(struct devices *ds, const char *ids_file)
+{
+	if (ids_file) {
+		pci_set_name_list_path(ds->pacc, (char *)ids_file, 0);
+		ds->lookup_flags = PCI_LOOKUP_NO_HWDB; /* a captured tree: its own pci.ids only */
+	}
+}
+
+const char *devices_name(struct devices *ds, const struct gp_device *dev, char *buf, size_t size)
+{
+	char cls[128], vd[256];
+	int f = ds->lookup_flags | PCI_LOOKUP_NO_NUMBERS;
+
+	if (!pci_lookup_name(ds->pacc, cls, sizeof(cls), f | PCI_LOOKUP_CLASS, dev->class))
+		snprintf(cls, sizeof(cls), "Class %04x", dev->class);
+	if (!pci_lookup_name(ds->pacc, vd, sizeof(vd), f | PCI_LOOKUP_VENDOR | PCI_LOOKUP_DEVICE,
+			     dev->vendor, dev->device))
+		snprintf(vd, sizeof(vd), "Device %04x:%04x", dev->vendor, dev->device);
+	snprintf(buf, size, "%s: %s", cls, vd);
+	return buf;
 }
 
 bool devices_iommu_present(struct devices *ds)

@@ -60,6 +60,12 @@ bool devices_selected(struct devices *ds, const struct gp_device *dev, struct se
 		      unsigned int n);
 /* Addresses in IOMMU group @group, at most @max of them.  Returns the count or -errno. */
 int devices_group_members(struct devices *ds, int group, struct pci_addr *out, int max);
+/*
+ * Names from pci.ids through libpci: @ids_file, or libpci's default (and the
+ * udev hwdb) when NULL.  Fills @buf with "Class: Vendor Device".
+ */
+void devices_use_names(struct devices *ds, const char *ids_file);
+const char *devices_name(struct devices *ds, const struct gp_device *dev, char *buf, size_t size);
 /* True when the kernel exposes any IOMMU group (the IOMMU is on). */
 bool devices_iommu_present(struct devices *ds);
 

@@ -13,6 +13,7 @@
 static FILE *log_file;
 static int kmsg_fd = -1;
 static int debug;
+static int muted;
 static unsigned errors;
 
 void log_use_kmsg(const char *path)
@@ -37,6 +38,11 @@ int log_get_debug(void)
 	return debug;
 }
 
+void log_mute(int on)
+{
+	muted = on;
+}
+
 unsigned log_error_count(void)
 {
 	return errors;
@@ -58,7 +64,7 @@ void log_printf(int prio, const char *fmt, ...)
 
 	if (prio <= LOG_ERR)
 		errors++;
-	if (prio >= LOG_DEBUG && !debug)
+	if ((prio >= LOG_DEBUG && !debug) || muted)
 		return;
 
 	/* The "<prio>" prefix is only for kmsg; stderr readers get plain lines. */

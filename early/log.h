@@ -19,6 +19,8 @@ void log_use_file(FILE *f);
 /* Show LOG_DEBUG records too. */
 void log_set_debug(int on);
 int log_get_debug(void);
+/* While muted nothing is written (errors are still counted): for verbs that report themselves. */
+void log_mute(int on);
 /* Number of LOG_ERR records logged so far. */
 unsigned log_error_count(void);
 void log_close(void);

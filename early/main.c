@@ -116,10 +116,16 @@ static const struct verb {
 	const char *name;
 	int (*run)(struct ctx *x);
 } verbs[] = {
+	/* clang-format off */
 	{ "apply", cmd_apply },
 	{ "plan", cmd_plan },
 	{ "check", cmd_check },
 	{ "modules", cmd_modules },
+	{ "status", cmd_status },
+	{ "list", cmd_list },
+	{ "release", cmd_release },
+	{ "xml", cmd_xml },
+	/* clang-format on */
 };
 
 static int dispatch(struct ctx *x, int argc, char **argv, bool modules)

@@ -1,5 +1,4 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-#include <dlfcn.h>
 #include <errno.h>
 #include <libkmod.h>
 #include <stdio.h>
@@ -7,16 +6,15 @@
 #include <string.h>
 #include <sys/utsname.h>
 
+#include "dynlib.h"
 #include "log.h"
 #include "modload.h"
 #include "path.h"
 
 /*
- * libkmod is opened with dlopen() when a module must really be loaded.
- * Debian's libkmod pulls in libcrypto, libzstd and liblzma: linking it would
- * cost every run ~2 MiB of memory, even "plan" and "check" which never load a
- * module (kmod itself dlopen()s its compression libraries for the same
- * reason).  STATIC=1 builds link it and define KMOD_LINKED.
+ * libkmod is opened with dlopen() when a module must really be loaded (see
+ * dynlib.h): Debian's pulls in libcrypto, libzstd and liblzma.  STATIC=1
+ * builds link it and define KMOD_LINKED.
  */
 #define KMOD_SYMS(X)                                                                               \
 	X(kmod_new)                                                                                \
@@ -31,35 +29,25 @@
 	X(kmod_module_get_initstate)                                                               \
 	X(kmod_module_probe_insert_module)
 
-#define KMOD_SONAME "libkmod.so.2"
-#define SYM_FIELD(name) __typeof__(&name) name;
-#define SYM_LOAD(name)                                                                             \
-	if (!(k.name = (__typeof__(&name))dlsym(lib, #name)))                                      \
-		return -ENOSYS;
-#define SYM_LINK(name) k.name = name;
-
 static struct {
-	KMOD_SYMS(SYM_FIELD)
+	KMOD_SYMS(DYNLIB_FIELD)
 } k;
 
 static int syms_load(void)
 {
-	static void *lib;
-
-	if (lib || k.kmod_new)
+	if (k.kmod_new)
 		return 0;
 #ifdef KMOD_LINKED
-	KMOD_SYMS(SYM_LINK)
-#else
-	lib = dlopen(KMOD_SONAME, RTLD_NOW | RTLD_LOCAL);
-	if (!lib) {
-		ERR("cannot load %s: %s; no modules can be loaded (is libkmod in the initramfs?)",
-		    KMOD_SONAME, dlerror());
-		return -ENOENT;
+	{
+		__typeof__(&k) dynlib_tab = &k;
+
+		KMOD_SYMS(DYNLIB_LINK)
 	}
-	KMOD_SYMS(SYM_LOAD)
-#endif
 	return 0;
+#else
+	return DYNLIB_LOAD("libkmod.so.2", k, KMOD_SYMS,
+			   "no modules can be loaded (is libkmod in the initramfs?)");
+#endif
 }
 
 struct modload {

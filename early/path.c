@@ -143,7 +143,8 @@ int root_write(struct root *r, const char *rel, const char *val)
 	ssize_t n;
 	int fd;
 
-	fd = openat(r->fd, rel_path(rel), O_WRONLY | O_CLOEXEC | O_NOCTTY);
+	/* O_TRUNC as `echo > attr` does: sysfs ignores it, a captured tree needs it. */
+	fd = openat(r->fd, rel_path(rel), O_WRONLY | O_TRUNC | O_CLOEXEC | O_NOCTTY);
 	if (fd < 0)
 		return -errno;
 	n = write(fd, val, len);

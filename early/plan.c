@@ -123,10 +123,19 @@ static void guard(struct plan *p, struct action *a)
 	const struct rule *r = a->rule;
 	const struct gp_device *d = &a->dev;
 	char origin[300];
+	unsigned int i;
 
 	rule_origin(r, origin, sizeof(origin));
-	if (!a->companion && r->has_expect &&
-	    (d->vendor != r->expect_vendor || d->device != r->expect_device))
+	for (i = 0; i < p->nprotect; i++)
+		if (pci_addr_eq(&p->protect[i].addr, &d->addr))
+			break;
+	if (i < p->nprotect)
+		refuse(
+		    p, a,
+		    "%s; gpupass never claims it, whatever the rule says (remove it from the rule at %s)",
+		    p->protect[i].why, origin);
+	else if (!a->companion && r->has_expect &&
+		 (d->vendor != r->expect_vendor || d->device != r->expect_device))
 		refuse(
 		    p, a,
 		    "expected %04x:%04x here but found %04x:%04x; not claiming it (fix the address or expect= in the rule at %s)",
@@ -225,6 +234,19 @@ static bool claimed(const struct action *a)
 	return a && (a->kind == ACT_CLAIM || a->kind == ACT_KEEP);
 }
 
+static void record_issue(struct plan *p, const struct action *a, const struct gp_device *m)
+{
+	struct group_issue *n = realloc(p->issues, (p->nissues + 1) * sizeof(*n));
+
+	if (!n)
+		return;
+	p->issues = n;
+	n[p->nissues].group = a->dev.group;
+	n[p->nissues].rule = a->rule;
+	n[p->nissues].member = *m;
+	p->nissues++;
+}
+
 /* One group: every endpoint must end on a VFIO-safe driver, or VFIO refuses the group. */
 static void check_group(struct build *b, const struct action *a)
 {
@@ -242,6 +264,7 @@ static void check_group(struct build *b, const struct action *a)
 			continue;
 		if (*m.driver && driver_vfio_safe(m.driver))
 			continue;
+		record_issue(b->p, a, &m);
 		WRN("IOMMU group %d will not be viable for %s: %s [%04x:%04x] (driver: %s) is not claimed; add with=group to the rule at %s, or claim it",
 		    a->dev.group, a->dev.name, m.name, m.vendor, m.device,
 		    *m.driver ? m.driver : "none yet", origin);
@@ -319,7 +342,12 @@ int plan_build(struct plan *p, struct config *c, struct devices *ds)
 	unsigned int i;
 	int err;
 
+	const struct protected_dev *protect = p->protect;
+	unsigned int nprotect = p->nprotect;
+
 	memset(p, 0, sizeof(*p));
+	p->protect = protect;
+	p->nprotect = nprotect;
 	p->nrules = c->nrules;
 	p->matches = calloc(c->nrules + 1, sizeof(*p->matches));
 	if (!p->matches)
@@ -346,6 +374,7 @@ void plan_free(struct plan *p)
 {
 	free(p->acts);
 	free(p->matches);
+	free(p->issues);
 	memset(p, 0, sizeof(*p));
 }
 

@@ -29,6 +29,19 @@ struct action {
 	char driver_after[DRIVER_NAME_MAX];
 };
 
+/* An endpoint that keeps a claimed device's IOMMU group from being viable. */
+struct group_issue {
+	int group;
+	const struct rule *rule;
+	struct gp_device member;
+};
+
+/* A device the host needs (it holds /, /boot or swap): never claimed. */
+struct protected_dev {
+	struct pci_addr addr;
+	char why[96];
+};
+
 struct plan {
 	struct action *acts;
 	unsigned int n;
@@ -36,9 +49,17 @@ struct plan {
 	unsigned int nrules;
 	bool iommu;
 	unsigned int problems; /* refusals, unmatched rules, non-viable groups */
+	struct group_issue *issues;
+	unsigned int nissues;
+	/* Set by the caller before plan_build(); not owned. */
+	const struct protected_dev *protect;
+	unsigned int nprotect;
 };
 
-/* Returns 0 or -errno; problems found are logged and counted, not returned. */
+/*
+ * Returns 0 or -errno; problems found are logged and counted, not returned.
+ * p->protect / p->nprotect are kept; everything else in @p is reset.
+ */
 int plan_build(struct plan *p, struct config *c, struct devices *ds);
 void plan_free(struct plan *p);
 void plan_print(const struct plan *p, FILE *out);
