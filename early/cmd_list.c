@@ -142,7 +142,8 @@ int cmd_list(struct ctx *x)
 		errno = -err;
 		ERR("cannot list PCI devices under %s: %m", root_dir(x->sys));
 	} else {
-		qsort(l.devs, l.n, sizeof(*l.devs), by_group);
+		if (l.n)
+			qsort(l.devs, l.n, sizeof(*l.devs), by_group);
 		if (x->o.json)
 			print_json(&l);
 		else

@@ -104,7 +104,8 @@ int cmd_release(struct ctx *x)
 		free(r.devs);
 		return 1;
 	}
-	qsort(r.devs, r.n, sizeof(*r.devs), by_name);
+	if (r.n)
+		qsort(r.devs, r.n, sizeof(*r.devs), by_name);
 	for (i = 0; i < r.n; i++)
 		failed += release_one(&r, &r.devs[i]);
 	if (r.n == 0)

@@ -587,7 +587,8 @@ static int list_dropins(struct root *root, const char *dir, char ***names, unsig
 			n++;
 	}
 	closedir(d);
-	qsort(v, n, sizeof(*v), cmp_names);
+	if (n)
+		qsort(v, n, sizeof(*v), cmp_names);
 	*names = v;
 	*count = n;
 	return 0;

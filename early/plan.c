@@ -363,7 +363,8 @@ int plan_build(struct plan *p, struct config *c, struct devices *ds)
 	if (err < 0)
 		return err;
 	/* readdir order is the filesystem's; admins and tests want address order. */
-	qsort(p->acts, p->n, sizeof(*p->acts), cmp_actions);
+	if (p->n)
+		qsort(p->acts, p->n, sizeof(*p->acts), cmp_actions);
 	check_unmatched(&b);
 	check_iommu(&b);
 	check_groups(&b);
