@@ -24,13 +24,13 @@ int cli_open_roots(struct ctx *x, bool need_sys)
 	char sys[4096];
 	int err;
 
-	err = root_open(&x->root, x->o.root);
+	err = x->root ? 0 : root_open(&x->root, x->o.root);
 	if (err < 0) {
 		errno = -err;
 		ERR("cannot open root directory %s: %m", x->o.root);
 		return err;
 	}
-	if (!need_sys)
+	if (!need_sys || x->sys)
 		return 0;
 	if (x->o.sysfs)
 		snprintf(sys, sizeof(sys), "%s", x->o.sysfs);

@@ -10,6 +10,7 @@
 #include "log.h"
 #include "path.h"
 #include "plan.h"
+#include "storage.h"
 
 static bool has_claims(const struct config *c)
 {
@@ -46,11 +47,18 @@ static void write_status(struct ctx *x)
 /* Returns the number of problems (0: every selected device is where it should be). */
 static int run_plan(struct ctx *x, struct plan *p)
 {
+	struct protected_dev prot[STORAGE_MAX];
 	struct devices *ds = NULL;
 	uint64_t t0 = clock_us(CLOCK_MONOTONIC);
 	unsigned int failed;
 	int err;
 
+	/* On a running system, never the disks it runs from; in early boot nothing is
+	 * mounted yet to resolve, and the storage class guard is what protects. */
+	if (!x->o.early) {
+		p->protect = prot;
+		p->nprotect = storage_protected(x->root, x->sys, prot);
+	}
 	err = devices_open(&ds, x->sys, x->o.early ? EXIT_SUCCESS : EXIT_FAILURE);
 	if (err >= 0)
 		err = plan_build(p, &x->c, ds);

@@ -182,3 +182,20 @@ int modload_driver(struct modload *m, const char *driver)
 	}
 	return 0;
 }
+
+int modload_available(struct modload *m, const char *driver)
+{
+	struct kmod_list *list = NULL;
+	int err;
+
+	if (driver_present(m, driver))
+		return 1;
+	err = ctx_get(m);
+	if (err < 0)
+		return err;
+	err = k.kmod_module_new_from_lookup(m->ctx, driver, &list);
+	if (err < 0 || !list)
+		return -ENOENT;
+	k.kmod_module_unref_list(list);
+	return 0;
+}

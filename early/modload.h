@@ -15,4 +15,10 @@ void modload_free(struct modload *m);
 /* 0 when /sys/bus/pci/drivers/@driver exists afterwards, else -errno (already logged). */
 int modload_driver(struct modload *m, const char *driver);
 
+/*
+ * Can @driver be had without loading anything (1), by loading a module the
+ * running kernel's module tree has (0), or not at all (-ENOENT, not logged)?
+ */
+int modload_available(struct modload *m, const char *driver);
+
 #endif

@@ -182,16 +182,25 @@ int root_write_file(struct root *r, const char *rel, const char *data, size_t le
 	return err;
 }
 
+int root_readlink(struct root *r, const char *rel, char *buf, size_t size)
+{
+	ssize_t n = readlinkat(r->fd, rel_path(rel), buf, size - 1);
+
+	if (n < 0)
+		return -errno;
+	buf[n] = '\0';
+	return n;
+}
+
 int root_link_name(struct root *r, const char *rel, char *buf, size_t size)
 {
 	char target[PATH_MAX];
 	const char *base;
-	ssize_t n;
+	int n;
 
-	n = readlinkat(r->fd, rel_path(rel), target, sizeof(target) - 1);
+	n = root_readlink(r, rel, target, sizeof(target));
 	if (n < 0)
-		return -errno;
-	target[n] = '\0';
+		return n;
 	base = strrchr(target, '/');
 	base = base ? base + 1 : target;
 	if (strlen(base) >= size)

@@ -29,6 +29,8 @@ int root_read_all(struct root *r, const char *rel, size_t max, char **out, size_
 int root_write(struct root *r, const char *rel, const char *val);
 /* Write @len bytes to @rel, creating it (mode 0644) through a temporary file and rename. */
 int root_write_file(struct root *r, const char *rel, const char *data, size_t len);
+/* The target of symlink @rel, as stored.  Returns its length. */
+int root_readlink(struct root *r, const char *rel, char *buf, size_t size);
 /* The last component of the target of symlink @rel. */
 int root_link_name(struct root *r, const char *rel, char *buf, size_t size);
 /* 1 if @rel exists, 0 if not, -errno on other errors. */

@@ -356,14 +356,16 @@ int plan_build(struct plan *p, struct config *c, struct devices *ds)
 	err = devices_foreach(ds, match_device, &b);
 	if (err < 0)
 		return err;
+	/* readdir order is the filesystem's; messages and output go in address order. */
+	if (p->n)
+		qsort(p->acts, p->n, sizeof(*p->acts), cmp_actions);
 	for (i = 0; i < p->n; i++)
 		if (p->acts[i].kind == ACT_CLAIM)
 			guard(p, &p->acts[i]);
 	err = add_companions(&b);
 	if (err < 0)
 		return err;
-	/* readdir order is the filesystem's; admins and tests want address order. */
-	if (p->n)
+	if (p->n) /* again, for the companions appended */
 		qsort(p->acts, p->n, sizeof(*p->acts), cmp_actions);
 	check_unmatched(&b);
 	check_iommu(&b);

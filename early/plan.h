@@ -39,7 +39,7 @@ struct group_issue {
 /* A device the host needs (it holds /, /boot or swap): never claimed. */
 struct protected_dev {
 	struct pci_addr addr;
-	char why[96];
+	char why[320];
 };
 
 struct plan {

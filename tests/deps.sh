@@ -5,7 +5,7 @@
 # Fast when everything is there already: apt runs only for what is missing.
 set -eu
 what=${1:-all}
-build="gcc make pkg-config libc6-dev libkmod-dev libpci-dev libcmocka-dev pciutils jq
+build="gcc make pkg-config libc6-dev libkmod-dev libpci-dev libcmocka-dev libjson-c-dev libblkid-dev pciutils jq
 	shellcheck clang-format time kmod binutils"
 boot="qemu-system-x86 busybox-static cpio initramfs-tools dracut-core zstd"
 pkgs=$build
