@@ -22,28 +22,37 @@
 
 static void usage(FILE *f)
 {
-	fputs("Usage: gpupass [OPTIONS] VERB [ARGS]\n"
-	      "Claim PCI devices for vfio-pci (or another driver) before host drivers bind them.\n"
-	      "\n"
-	      "Verbs:\n"
-	      "  apply [--early] [--dry-run]  claim the devices the config selects\n"
-	      "  plan                         print what apply would do (apply --dry-run)\n"
-	      "  check [FILE]                 validate the config; exit 1 on any error\n"
-	      "  modules                      print the kernel modules the config needs\n"
-	      "\n"
-	      "Options:\n"
-	      "  --root DIR     read /etc, /proc and /run under DIR (default /)\n"
-	      "  --sysfs DIR    read and write sysfs under DIR (default ROOT/sys)\n"
-	      "  --config FILE  read only FILE instead of /etc/gpupass.conf and /etc/gpupass.d\n"
-	      "  --early        log to /dev/kmsg and always exit 0 (initramfs hooks)\n"
-	      "  --dry-run      print the plan, change nothing\n"
-	      "  --debug        log debug messages too\n"
-	      "  --modules      same as the modules verb\n"
-	      "  -h, --help     show this help\n"
-	      "  -V, --version  show the version\n"
-	      "\n"
-	      "Config: /etc/gpupass.conf, /etc/gpupass.d/*.conf; see gpupass.conf(5).\n",
-	      f);
+	fputs(
+	    "Usage: gpupass [OPTIONS] VERB [ARGS]\n"
+	    "Claim PCI devices for vfio-pci (or another driver) before host drivers bind them.\n"
+	    "\n"
+	    "Verbs:\n"
+	    "  apply [--early] [--dry-run]  claim the devices the config selects\n"
+	    "  plan                         print what apply would do (apply --dry-run)\n"
+	    "  status [--json]              each rule, its devices now and at boot; exit 1 unless\n"
+	    "                               every rule is satisfied and the initramfs is current\n"
+	    "  list [--json]                PCI devices by IOMMU group, GPUs and claims marked\n"
+	    "  release SEL...|--all         give devices back to their normal drivers\n"
+	    "  xml SEL|UUID                 libvirt <hostdev> element for a claimed device or mdev\n"
+	    "  check [FILE]                 validate the config and the system; exit 1 on errors\n"
+	    "  modules                      print the kernel modules the config needs\n"
+	    "\n"
+	    "Options:\n"
+	    "  --root DIR     read /etc, /proc and /run under DIR (default /)\n"
+	    "  --sysfs DIR    read and write sysfs under DIR (default ROOT/sys)\n"
+	    "  --config FILE  read only FILE instead of /etc/gpupass.conf and /etc/gpupass.d\n"
+	    "  --early        log to /dev/kmsg and always exit 0 (initramfs hooks)\n"
+	    "  --dry-run      print what would be done, change nothing\n"
+	    "  --json         machine-readable output (status, list)\n"
+	    "  --all          release: every device held by a driver_override\n"
+	    "  --debug        log debug messages too\n"
+	    "  --modules      same as the modules verb\n"
+	    "  -h, --help     show this help\n"
+	    "  -V, --version  show the version\n"
+	    "\n"
+	    "SEL is lspci's syntax: vendor:device[:class] or [[domain:]bus:]slot.func.\n"
+	    "Config: /etc/gpupass.conf, /etc/gpupass.d/*.conf; see gpupass.conf(5) and gpupass(8).\n",
+	    f);
 }
 
 static int parse_opts(int argc, char **argv, struct opts *o, bool *modules)

@@ -24,6 +24,21 @@ for f in $(git ls-files 'early/*.[ch]' 'tests/*.c' 'tests/unit/*.[ch]'); do
 	clang-format --dry-run -Werror "$f" 2> /dev/null
 	result $? "clang-format $f (run make format)"
 done
+# Man pages render without groff warnings.
+for m in docs/*.[0-9]; do
+	out=$(MANWIDTH=80 man -l --warnings=all "$m" 2>&1 > /dev/null)
+	[ -z "$out" ]
+	result $? "man -l $m: $out"
+done
+# The docs name every verb --help lists and every claim option the parser takes.
+for v in $(early/gpupass --help | sed -n '/^Verbs:/,/^$/s/^  \([a-z]*\).*/\1/p'); do
+	grep -q "^\.B.* $v\b\|^\.B $v$\|^\.BI $v " docs/gpupass.8
+	result $? "docs/gpupass.8 does not document the verb '$v'"
+done
+for o in driver= with= expect= allow-boot-vga allow-storage optional; do
+	grep -q -- "$(echo "$o" | sed 's/-/\\\\-/g')" docs/gpupass.conf.5 && grep -q -- "$o" conf/gpupass.conf
+	result $? "option '$o' missing from docs/gpupass.conf.5 or conf/gpupass.conf"
+done
 echo "lint: $pass passed, $fail failed"
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]
