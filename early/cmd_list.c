@@ -15,6 +15,7 @@
 #include "log.h"
 #include "path.h"
 #include "plan.h"
+#include "status.h"
 
 #define LIST_MAX 65536
 
@@ -90,7 +91,7 @@ static void print_text(struct list *l)
 
 static void print_json(struct list *l)
 {
-	char name[400], hex[8];
+	char name[400];
 	struct json j;
 	unsigned int i;
 
@@ -102,13 +103,7 @@ static void print_json(struct list *l)
 		const struct gp_device *d = &l->devs[i];
 
 		json_object_begin(&j, NULL);
-		json_string(&j, "address", d->name);
-		snprintf(hex, sizeof(hex), "%04x", d->vendor);
-		json_string(&j, "vendor", hex);
-		snprintf(hex, sizeof(hex), "%04x", d->device);
-		json_string(&j, "device", hex);
-		snprintf(hex, sizeof(hex), "%04x", d->class);
-		json_string(&j, "class", hex);
+		status_json_ids(&j, d);
 		json_string(&j, "name", devices_name(l->ds, d, name, sizeof(name)));
 		json_int(&j, "iommu_group", d->group);
 		json_string(&j, "driver", *d->driver ? d->driver : NULL);

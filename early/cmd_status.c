@@ -138,16 +138,9 @@ static void print_text(struct status *s)
 static void json_device(struct json *j, const struct status *s, const struct action *a)
 {
 	const struct boot_device *bd = bootrec_find(&s->b, &a->dev.addr);
-	char hex[8];
 
 	json_object_begin(j, NULL);
-	json_string(j, "address", a->dev.name);
-	snprintf(hex, sizeof(hex), "%04x", a->dev.vendor);
-	json_string(j, "vendor", hex);
-	snprintf(hex, sizeof(hex), "%04x", a->dev.device);
-	json_string(j, "device", hex);
-	snprintf(hex, sizeof(hex), "%04x", a->dev.class);
-	json_string(j, "class", hex);
+	status_json_ids(j, &a->dev);
 	json_int(j, "iommu_group", a->dev.group);
 	json_string(j, "driver", *a->dev.driver ? a->dev.driver : NULL);
 	json_string(j, "state", device_state(a));

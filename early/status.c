@@ -3,6 +3,7 @@
 #include <stdlib.h>
 
 #include "json.h"
+#include "devices.h"
 #include "path.h"
 #include "status.h"
 
@@ -23,18 +24,25 @@ static const char *result_name(const struct action *a)
 	return a->result == BIND_FAILED ? "failed" : "planned";
 }
 
+void status_json_ids(struct json *j, const struct gp_device *d)
+{
+	char hex[8];
+
+	json_string(j, "address", d->name);
+	snprintf(hex, sizeof(hex), "%04x", d->vendor);
+	json_string(j, "vendor", hex);
+	snprintf(hex, sizeof(hex), "%04x", d->device);
+	json_string(j, "device", hex);
+	snprintf(hex, sizeof(hex), "%04x", d->class);
+	json_string(j, "class", hex);
+}
+
 static void print_device(struct json *j, const struct action *a)
 {
-	char hex[8], origin[300];
+	char origin[300];
 
 	json_object_begin(j, NULL);
-	json_string(j, "address", a->dev.name);
-	snprintf(hex, sizeof(hex), "%04x", a->dev.vendor);
-	json_string(j, "vendor", hex);
-	snprintf(hex, sizeof(hex), "%04x", a->dev.device);
-	json_string(j, "device", hex);
-	snprintf(hex, sizeof(hex), "%04x", a->dev.class);
-	json_string(j, "class", hex);
+	status_json_ids(j, &a->dev);
 	json_int(j, "iommu_group", a->dev.group);
 	json_bool(j, "boot_display", a->dev.boot_vga);
 	json_string(j, "rule", rule_origin(a->rule, origin, sizeof(origin)));

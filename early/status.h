@@ -28,6 +28,12 @@ struct report {
 	struct timings t;
 };
 
+struct json;
+struct gp_device;
+/* The identity members every device object in our JSON starts with:
+ * address, vendor, device, class (4 lower-case hex digits each). */
+void status_json_ids(struct json *j, const struct gp_device *d);
+
 /* Write @r as JSON to @f. */
 void status_print(const struct report *r, FILE *f);
 struct root;
