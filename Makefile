@@ -9,6 +9,8 @@ SBINDIR    ?= $(PREFIX)/sbin
 MANDIR     ?= $(PREFIX)/share/man
 DRACUTDIR  ?= $(PREFIX)/lib/dracut/modules.d
 ITDIR      ?= $(PREFIX)/share/initramfs-tools
+UDEVDIR    ?= $(PREFIX)/lib/udev/rules.d
+SYSTEMDUNITDIR ?= $(PREFIX)/lib/systemd/system
 SYSCONFDIR ?= /etc
 DESTDIR    ?=
 STATIC     ?=
@@ -65,6 +67,13 @@ install: early/gpupass
 	install -D -m 0755 initramfs-tools/hooks/gpupass $(DESTDIR)$(ITDIR)/hooks/gpupass
 	install -D -m 0755 initramfs-tools/scripts/init-top/gpupass \
 		$(DESTDIR)$(ITDIR)/scripts/init-top/gpupass
+	install -d $(DESTDIR)$(UDEVDIR) $(DESTDIR)$(SYSTEMDUNITDIR)
+	sed 's|/usr/sbin/gpupass|$(SBINDIR)/gpupass|g' udev/90-gpupass.rules \
+		> $(DESTDIR)$(UDEVDIR)/90-gpupass.rules
+	sed 's|/usr/sbin/gpupass|$(SBINDIR)/gpupass|g' systemd/gpupass-late.service \
+		> $(DESTDIR)$(SYSTEMDUNITDIR)/gpupass-late.service
+	chmod 0644 $(DESTDIR)$(UDEVDIR)/90-gpupass.rules \
+		$(DESTDIR)$(SYSTEMDUNITDIR)/gpupass-late.service
 	install -d $(DESTDIR)$(SYSCONFDIR)/gpupass.d
 	test -e $(DESTDIR)$(SYSCONFDIR)/gpupass.conf || \
 		install -m 0644 conf/gpupass.conf $(DESTDIR)$(SYSCONFDIR)/gpupass.conf
@@ -75,6 +84,7 @@ uninstall:
 	rm -f $(DESTDIR)$(SBINDIR)/gpupass
 	rm -rf $(DESTDIR)$(DRACUTDIR)/90gpupass
 	rm -f $(DESTDIR)$(ITDIR)/hooks/gpupass $(DESTDIR)$(ITDIR)/scripts/init-top/gpupass
+	rm -f $(DESTDIR)$(UDEVDIR)/90-gpupass.rules $(DESTDIR)$(SYSTEMDUNITDIR)/gpupass-late.service
 	for m in docs/*.[0-9]; do [ -e "$$m" ] || continue; \
 		s=$${m##*.}; rm -f $(DESTDIR)$(MANDIR)/man$$s/$${m##*/}; done
 

@@ -46,5 +46,8 @@ int cmd_status(struct ctx *x);
 int cmd_list(struct ctx *x);
 int cmd_release(struct ctx *x);
 int cmd_xml(struct ctx *x);
+/* The later stage (cmd_late.c): apply --late [PARENT...], mdev list|start|remove. */
+int cmd_apply_late(struct ctx *x);
+int cmd_mdev(struct ctx *x);
 
 #endif

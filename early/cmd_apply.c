@@ -87,6 +87,8 @@ int cmd_apply(struct ctx *x)
 	struct plan p = { 0 };
 	int problems;
 
+	if (x->o.late)
+		return cmd_apply_late(x);
 	x->r.mode = x->o.early ? "early" : "apply";
 	x->r.t.boottime_ms = clock_us(CLOCK_BOOTTIME) / 1000;
 	x->r.t.total_us = clock_us(CLOCK_MONOTONIC);

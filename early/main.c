@@ -36,12 +36,16 @@ static void usage(FILE *f)
 	    "  xml SEL|UUID                 libvirt <hostdev> element for a claimed device or mdev\n"
 	    "  check [FILE]                 validate the config and the system; exit 1 on errors\n"
 	    "  modules                      print the kernel modules the config needs\n"
+	    "  apply --late [PARENT...]     make the config's mdevs and SR-IOV VFs (of PARENT only)\n"
+	    "  mdev list [--json]           configured and existing mdevs, and the types on offer\n"
+	    "  mdev start|remove UUID...    make a configured mdev now, or remove an mdev\n"
 	    "\n"
 	    "Options:\n"
 	    "  --root DIR     read /etc, /proc and /run under DIR (default /)\n"
 	    "  --sysfs DIR    read and write sysfs under DIR (default ROOT/sys)\n"
 	    "  --config FILE  read only FILE instead of /etc/gpupass.conf and /etc/gpupass.d\n"
 	    "  --early        log to /dev/kmsg and always exit 0 (initramfs hooks)\n"
+	    "  --late         apply: the mdev and sriov rules, once their parent driver is up\n"
 	    "  --dry-run      print what would be done, change nothing\n"
 	    "  --json         machine-readable output (status, list)\n"
 	    "  --all          release: every device held by a driver_override\n"
@@ -134,6 +138,7 @@ static const struct verb {
 	{ "list", cmd_list },
 	{ "release", cmd_release },
 	{ "xml", cmd_xml },
+	{ "mdev", cmd_mdev },
 	/* clang-format on */
 };
 

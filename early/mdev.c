@@ -84,8 +84,8 @@ static bool is_gvt_type(const char *type)
 /* The mdev exists: is it the one the rule describes? */
 static int check_existing(struct root *sys, const struct rule *r, struct mdev_outcome *o)
 {
-	char path[MDEV_PATH_MAX], type[MDEV_TYPE_MAX];
-	struct pci_addr at;
+	char type[MDEV_TYPE_MAX], addr[24] = "not a PCI device";
+	struct pci_addr at = { 0 };
 	int err;
 
 	err = mdev_locate(sys, r->uuid, &r->parent, &at, type, sizeof(type));
@@ -93,13 +93,13 @@ static int check_existing(struct root *sys, const struct rule *r, struct mdev_ou
 		errno = -err;
 		return outcome(o, MDEV_FAILED, err, "cannot tell where mdev %s is: %m", r->uuid);
 	}
-	if (err == -ESRCH || !pci_addr_eq(&at, &r->parent)) {
-		pci_addr_str(&at, path);
+	if (err == 0)
+		pci_addr_str(&at, addr);
+	if (err == -ESRCH || !pci_addr_eq(&at, &r->parent))
 		return outcome(
 		    o, MDEV_FAILED, -EEXIST,
 		    "UUID %s is already used by an mdev of another parent (%s); pick another UUID (uuidgen) or remove that one (gpupass mdev remove %s)",
-		    r->uuid, err == -ESRCH ? "not a PCI device" : path, r->uuid);
-	}
+		    r->uuid, addr, r->uuid);
 	if (strcmp(type, r->mdev_type))
 		return outcome(
 		    o, MDEV_FAILED, -EEXIST,
@@ -308,8 +308,7 @@ static int list_types(struct root *sys, const struct pci_addr *parent, char **na
 	return n;
 }
 
-int mdev_types_foreach(struct root *sys, const struct pci_addr *parent, mdev_type_cb cb,
-		       void *data)
+int mdev_types_foreach(struct root *sys, const struct pci_addr *parent, mdev_type_cb cb, void *data)
 {
 	char *names[MDEV_TYPES_MAX], attr[MDEV_PATH_MAX];
 	int i, n, err;

@@ -8,6 +8,16 @@
  *                                [subsys=VVVV:DDDD] [override=NAME]
  *   driver NAME        a loaded PCI driver with no device
  *
+ * and for the later stage (the device lines they name come first):
+ *
+ *   mdev_type ADDR TYPE [available=N]     ADDR registered with mdev, offering TYPE
+ *                                         (mdev_supported_types/TYPE, class/mdev_bus)
+ *   mdev UUID ADDR TYPE                   an existing mdev of ADDR (bus/mdev/devices)
+ *   sriov ADDR total=N [numvfs=N] [autoprobe=0|1]
+ *                                         SR-IOV attributes of a physical function
+ *   virtfn PF N VF                        PF's virtfnN link to VF, VF's physfn link
+ *   module NAME [PARAM=VALUE...]          /sys/module/NAME/parameters/PARAM
+ *
  * Used by the fixture tests and the benchmark (10,000 functions).  A test
  * tool, so it simply exits on the first error.
  */
@@ -208,6 +218,133 @@ static void device(char *args)
 	mkdirs("%s/sys/bus/pci/devices", root);
 	link_all(&d, dir, host);
 }
+/* ROOT/sys/devices/pcidddd:bb/ADDR, and "pcidddd:bb" into @host. */
+static void dev_dir(const char *addr, char *dir, size_t size, char *host, size_t hsize)
+{
+	if (strlen(addr) != 12)
+		die("'%s': need a full address dddd:bb:dd.f", addr);
+	snprintf(host, hsize, "pci%.7s", addr);
+	snprintf(dir, size, "%s/sys/devices/%s/%s", root, host, addr);
+	if (access(dir, F_OK) < 0)
+		die("%s: no device line for it before this line", addr);
+}
+
+static char *word(char **save, const char *what, const char *line)
+{
+	char *w = strtok_r(NULL, " \t", save);
+
+	if (!w)
+		die("%s: missing %s", line, what);
+	return w;
+}
+
+static void mdev_type(char *args)
+{
+	char dir[PATH_MAX], host[16], t[2 * PATH_MAX], *save = NULL, *addr, *type, *w;
+	int available = 1;
+
+	addr = strtok_r(args, " \t", &save);
+	if (!addr)
+		die("mdev_type needs ADDR TYPE");
+	type = word(&save, "TYPE", addr);
+	while ((w = strtok_r(NULL, " \t", &save)))
+		if (sscanf(w, "available=%d", &available) != 1)
+			die("unknown mdev_type option '%s'", w);
+	dev_dir(addr, dir, sizeof(dir), host, sizeof(host));
+	mkdirs("%s/mdev_supported_types/%s/devices", dir, type);
+	snprintf(t, sizeof(t), "%s/mdev_supported_types/%s", dir, type);
+	putf(t, "name", "%s\n", strchr(type, '-') ? strchr(type, '-') + 1 : type);
+	putf(t, "available_instances", "%d\n", available);
+	putf(t, "device_api", "vfio-pci\n");
+	putf(t, "description", "\n");
+	put(t, "create", "", 0);
+	mkdirs("%s/sys/class/mdev_bus", root);
+	snprintf(t, sizeof(t), "../../devices/%s/%s", host, addr);
+	link_to(t, "%s/sys/class/mdev_bus/%s", root, addr);
+}
+
+static void mdev(char *args)
+{
+	char dir[PATH_MAX], host[16], t[2 * PATH_MAX], *save = NULL, *uuid, *addr, *type;
+
+	uuid = strtok_r(args, " \t", &save);
+	if (!uuid)
+		die("mdev needs UUID ADDR TYPE");
+	addr = word(&save, "ADDR", uuid);
+	type = word(&save, "TYPE", uuid);
+	dev_dir(addr, dir, sizeof(dir), host, sizeof(host));
+	mkdirs("%s/%s", dir, uuid);
+	mkdirs("%s/mdev_supported_types/%s/devices", dir, type);
+	snprintf(t, sizeof(t), "%s/%s", dir, uuid);
+	put(t, "remove", "", 0);
+	snprintf(t, sizeof(t), "../mdev_supported_types/%s", type);
+	link_to(t, "%s/%s/mdev_type", dir, uuid);
+	snprintf(t, sizeof(t), "../../../%s", uuid);
+	link_to(t, "%s/mdev_supported_types/%s/devices/%s", dir, type, uuid);
+	mkdirs("%s/sys/bus/mdev/devices", root);
+	snprintf(t, sizeof(t), "../../../devices/%s/%s/%s", host, addr, uuid);
+	link_to(t, "%s/sys/bus/mdev/devices/%s", root, uuid);
+}
+
+static void sriov(char *args)
+{
+	char dir[PATH_MAX], host[16], *save = NULL, *addr, *w;
+	int total = -1, numvfs = 0, autoprobe = 1;
+
+	addr = strtok_r(args, " \t", &save);
+	if (!addr)
+		die("sriov needs ADDR total=N");
+	while ((w = strtok_r(NULL, " \t", &save)))
+		if (sscanf(w, "total=%d", &total) != 1 && sscanf(w, "numvfs=%d", &numvfs) != 1 &&
+		    sscanf(w, "autoprobe=%d", &autoprobe) != 1)
+			die("unknown sriov option '%s'", w);
+	if (total < 0)
+		die("%s: sriov needs total=N", addr);
+	dev_dir(addr, dir, sizeof(dir), host, sizeof(host));
+	putf(dir, "sriov_totalvfs", "%d\n", total);
+	putf(dir, "sriov_numvfs", "%d\n", numvfs);
+	putf(dir, "sriov_drivers_autoprobe", "%d\n", autoprobe);
+}
+
+static void virtfn(char *args)
+{
+	char pf[PATH_MAX], vf[PATH_MAX], phost[16], vhost[16], t[PATH_MAX];
+	char *save = NULL, *pfa, *n, *vfa;
+
+	pfa = strtok_r(args, " \t", &save);
+	if (!pfa)
+		die("virtfn needs PF N VF");
+	n = word(&save, "N", pfa);
+	vfa = word(&save, "VF", pfa);
+	dev_dir(pfa, pf, sizeof(pf), phost, sizeof(phost));
+	dev_dir(vfa, vf, sizeof(vf), vhost, sizeof(vhost));
+	snprintf(t, sizeof(t), "../../%s/%s", vhost, vfa);
+	link_to(t, "%s/virtfn%d", pf, atoi(n));
+	snprintf(t, sizeof(t), "../../%s/%s", phost, pfa);
+	link_to(t, "%s/physfn", vf);
+}
+
+static void module(char *args)
+{
+	char dir[PATH_MAX], *save = NULL, *name, *w, *eq;
+
+	name = strtok_r(args, " \t", &save);
+	if (!name)
+		die("module needs NAME");
+	snprintf(dir, sizeof(dir), "%s/sys/module/%s", root, name);
+	mkdirs("%s", dir);
+	while ((w = strtok_r(NULL, " \t", &save))) {
+		eq = strchr(w, '=');
+		if (!eq)
+			die("module %s: '%s' is not PARAM=VALUE", name, w);
+		*eq = '\0';
+		mkdirs("%s/parameters", dir);
+		snprintf(dir, sizeof(dir), "%s/sys/module/%s/parameters", root, name);
+		putf(dir, w, "%s\n", eq + 1);
+		snprintf(dir, sizeof(dir), "%s/sys/module/%s", root, name);
+	}
+}
+
 int main(int argc, char **argv)
 {
 	char line[1024];
@@ -225,6 +362,16 @@ int main(int argc, char **argv)
 			device(line + 7);
 		else if (!strncmp(line, "driver ", 7))
 			driver(line + 7);
+		else if (!strncmp(line, "mdev_type ", 10))
+			mdev_type(line + 10);
+		else if (!strncmp(line, "mdev ", 5))
+			mdev(line + 5);
+		else if (!strncmp(line, "sriov ", 6))
+			sriov(line + 6);
+		else if (!strncmp(line, "virtfn ", 7))
+			virtfn(line + 7);
+		else if (!strncmp(line, "module ", 7))
+			module(line + 7);
 		else if (line[strspn(line, " \t")])
 			die("bad spec line: %s", line);
 	}

@@ -20,7 +20,7 @@ part() { # label command...
 }
 
 mkdir -p tests/.build
-part "unit and fixture tests" tests/run-checks.sh selector config cmdline
+part "unit and fixture tests" tests/run-checks.sh selector config cmdline late
 part "lint" tests/lint.sh
 if [ -x tests/boot/run.sh ]; then
 	part "boot tests (QEMU)" tests/boot/run.sh

@@ -4,12 +4,15 @@
 # make bench: the performance figures of docs/PERFORMANCE.md.
 
 B          = tests/.build
-UNITS      = selector config cmdline
+UNITS      = selector config cmdline late
 LIB_SRCS   = $(filter-out early/main.c,$(SRCS))
 SAN_FLAGS  = -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 TEST_FLAGS = -std=gnu11 $(WARN) -D_GNU_SOURCE -DVERSION='"$(VERSION)"' -Iearly \
              $(shell $(PKG_CONFIG) --cflags $(LIBS_PC) cmocka) -g -O1
 TEST_LIBS  = $(shell $(PKG_CONFIG) --libs libpci cmocka) -ldl
+
+# test_late plays the kernel behind sysfs writes: it wraps root_write().
+$(B)/test_late $(B)/asan/test_late: TEST_LIBS += -Wl,--wrap=root_write
 
 $(B)/mkfakesys: tests/mkfakesys.c
 	@mkdir -p $(@D)

@@ -1,0 +1,110 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
+#
+# dracut module: claim PCI devices for vfio-pci (or another driver) in the
+# initramfs, before udev starts and before any graphics driver can bind them.
+#
+# GPUPASS_ROOT, when set, is an installed tree (make install DESTDIR=...) to take
+# the gpupass binary and /etc/gpupass.conf from instead of the running system;
+# the test suite uses it to build images without installing anything.
+
+# shellcheck disable=SC2154 # initdir, moddir, hostonly: set by dracut
+
+# Modules every image needs, whatever the config says: the default driver, its
+# IOMMU backend, and pci-stub.  Names, not aliases, so instmods finds them.
+_gpupass_base_modules="vfio-pci vfio_iommu_type1 pci-stub"
+
+# The binary to copy into the image.
+_gpupass_bin() {
+    if [[ $GPUPASS_ROOT ]]; then
+        printf '%s\n' "$GPUPASS_ROOT/usr/sbin/gpupass"
+    else
+        command -v gpupass 2> /dev/null || printf '%s\n' /usr/sbin/gpupass
+    fi
+}
+
+# The config files, in the order gpupass reads them: gpupass.conf, then
+# gpupass.d/*.conf by name (dracut runs with LC_ALL=C, so globs sort by byte).
+_gpupass_config_files() {
+    local _etc="$GPUPASS_ROOT/etc" _f
+    [[ -f $_etc/gpupass.conf ]] && printf '%s\n' "$_etc/gpupass.conf"
+    for _f in "$_etc"/gpupass.d/*.conf; do
+        [[ -f $_f ]] && printf '%s\n' "$_f"
+    done
+    return 0
+}
+
+# True when the config has at least one rule, so a host-only image needs us.
+_gpupass_has_rules() {
+    local _f
+    while read -r _f; do
+        grep -qE '^[[:space:]]*(claim|mdev|sriov)[[:space:]]' "$_f" && return 0
+    done < <(_gpupass_config_files)
+    return 1
+}
+
+# Run the binary against the config being packed.  Output goes to dracut's log.
+_gpupass_run() {
+    local _bin
+    _bin=$(_gpupass_bin)
+    if [[ $GPUPASS_ROOT ]]; then
+        "$_bin" --root "$GPUPASS_ROOT" "$@"
+    else
+        "$_bin" "$@"
+    fi
+}
+
+# called by dracut
+check() {
+    require_binaries "$(_gpupass_bin)" || return 1
+    if [[ $hostonly ]]; then
+        _gpupass_has_rules || return 255
+    fi
+    return 0
+}
+
+# called by dracut
+depends() {
+    return 0
+}
+
+# called by dracut
+installkernel() {
+    local _mods
+    # An error (older binary, unreadable config) leaves just the base modules.
+    _mods=$(_gpupass_run --modules 2> /dev/null) || _mods=
+    # hostonly='': the host has not loaded vfio-pci yet on the first install,
+    # and the image is what will load it.
+    # shellcheck disable=SC2086 # word splitting: one module name per word
+    hostonly='' instmods $_gpupass_base_modules $_mods
+}
+
+# called by dracut
+install() {
+    local _f _line _hash
+
+    inst_binary "$(_gpupass_bin)" /usr/sbin/gpupass
+    # gpupass dlopen()s libkmod only when it loads a module: no ELF dependency
+    # tells dracut about it.
+    inst_libdir_file "libkmod.so.2*" || dwarn "gpupass: libkmod.so.2 not found, gpupass cannot load modules at boot"
+
+    inst_dir /etc/gpupass.d
+    while read -r _f; do
+        inst_simple "$_f" "/etc/${_f#"$GPUPASS_ROOT"/etc/}"
+    done < <(_gpupass_config_files)
+
+    # Fingerprint of the packed config, so "gpupass status" can tell a stale
+    # image.  Missing files count as empty: no config hashes like /dev/null.
+    _hash=$(_gpupass_config_files | xargs -r -d '\n' cat | sha256sum)
+    printf '%s\n' "${_hash%% *}" > "$initdir/etc/gpupass.initrd-hash"
+
+    # Show what is wrong with the config now, not at the next boot; a bad
+    # line is skipped at boot, so it never fails the build.  Only the
+    # problems (stderr): the summary on stdout is noise in a build log.
+    while IFS= read -r _line; do
+        [[ $_line == gpupass:* ]] || _line="gpupass: $_line"
+        dwarn "$_line"
+    done < <(_gpupass_run check 2>&1 > /dev/null)
+
+    inst_hook pre-udev 10 "$moddir/gpupass-pre-udev.sh"
+}

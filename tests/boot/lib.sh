@@ -1,0 +1,247 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
+# shellcheck shell=bash
+#
+# Shared by run.sh and demo.sh: install the tree, build the test images, boot
+# them in QEMU and check what the guest reported.  Host side only (bash); what
+# runs in the guest is under guest/ and is POSIX sh.
+
+BOOT_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+TOP=$(cd "$BOOT_DIR/../.." && pwd)
+CACHE=$TOP/tests/.cache
+KVER=$(linux-version list | linux-version sort --reverse | head -n1)
+KERNEL=/boot/vmlinuz-$KVER
+# shellcheck disable=SC2034 # used by run.sh
+FLAVOURS_ALL="dracut-systemd dracut-shell initramfs-tools"
+BOOT_TIMEOUT=${BOOT_TIMEOUT:-150}
+
+# Kernel arguments of every test boot.  root= names nothing: the probe powers
+# the guest off before any root is mounted, and dracut's shell path stops in
+# its cmdline hook without one.  radeon's console take-over hangs TCG guests
+# unless fbdev emulation is off.
+BASE_APPEND="console=ttyS0 panic=-1 root=/dev/gpupass-test-noroot rd.shell=0 rd.emergency=poweroff drm_kms_helper.fbdev_emulation=0"
+
+# The drivers that race gpupass for the emulated devices.
+RACE_DRIVERS="bochs radeon snd-hda-intel"
+
+now() { printf '%s\n' "$EPOCHREALTIME"; }
+elapsed() { LC_ALL=C awk -v a="$1" -v b="$(now)" 'BEGIN { printf "%.1f", b - a }'; }
+
+die() {
+	echo "$*" >&2
+	exit 1
+}
+
+check_host() {
+	[[ $KVER ]] || die "no kernel under /lib/modules: run tests/boot/setup-deps.sh"
+	[[ -r $KERNEL ]] || die "cannot read $KERNEL: run tests/boot/setup-deps.sh"
+	local t
+	for t in qemu-system-x86_64 dracut mkinitramfs unmkinitramfs lsinitrd cpio timeout make; do
+		command -v "$t" > /dev/null || die "$t is missing: run tests/boot/setup-deps.sh"
+	done
+}
+
+# install_tree DESTDIR: build gpupass and install it, the dracut module, the
+# initramfs-tools hooks and the example config into DESTDIR, as a package would.
+install_tree() {
+	local dest=$1
+	make -s -C "$TOP" early/gpupass > "$CACHE/make.log" 2>&1 ||
+		die "make failed, see $CACHE/make.log"
+	rm -rf "$dest"
+	make -s -C "$TOP" install DESTDIR="$dest" PREFIX=/usr >> "$CACHE/make.log" 2>&1 ||
+		die "make install failed, see $CACHE/make.log"
+	[[ ${GPUPASS_TEST_MUTATE:-} ]] && mutate_tree "$dest" "$GPUPASS_TEST_MUTATE"
+	return 0
+}
+
+# mutate_tree DESTDIR HOW: break the installed hooks on purpose, for
+# negative.sh, which shows that the boot tests catch it.
+#   removed  no hook at all: gpupass never runs at boot
+#   late     gpupass runs after udev (dracut: initqueue/settled; initramfs-tools:
+#            init-top after udev), when the host drivers have bound the cards
+mutate_tree() {
+	local ms=$1/usr/lib/dracut/modules.d/90gpupass/module-setup.sh
+	local top=$1/usr/share/initramfs-tools/scripts/init-top/gpupass
+	case $2 in
+	removed)
+		sed -i '/inst_hook pre-udev/d' "$ms"
+		rm -f "$top"
+		;;
+	late)
+		sed -i 's|inst_hook pre-udev 10|inst_hook initqueue/settled 10|' "$ms"
+		sed -i 's|^PREREQ=""|PREREQ="udev"|' "$top"
+		;;
+	*) die "unknown mutation $2" ;;
+	esac
+	echo "MUTATED installed tree: $2" >&2
+}
+
+# A fingerprint of everything that goes into a base image, so that an
+# unchanged image is reused between runs.
+inputs_hash() { # root flavour
+	{
+		echo "$KVER $2 $RACE_DRIVERS"
+		cat "$BOOT_DIR/lib.sh"
+		find "$1" "$BOOT_DIR/guest/dracut" "$BOOT_DIR/guest/initramfs-tools" -type f -print0 | LC_ALL=C sort -z | xargs -0 sha256sum
+	} | sha256sum | cut -d' ' -f1
+}
+
+# build_dracut ROOT FLAVOUR IMG [WORKDIR]: dracut from a copy of
+# /usr/lib/dracut holding the installed 90gpupass and the test-only
+# 99gpupass-test; nothing under /etc or /usr is touched, and the host's
+# dracut.conf is ignored.
+build_dracut() {
+	local root=$1 flavour=$2 img=$3 dir=${4:-$CACHE/dracut-$2}
+	rm -rf "$dir"
+	mkdir -p "$dir/conf.d"
+	: > "$dir/dracut.conf"
+	cp -a /usr/lib/dracut "$dir/base"
+	cp -a "$root/usr/lib/dracut/modules.d/90gpupass" "$dir/base/modules.d/"
+	cp -a "$BOOT_DIR/guest/dracut/99gpupass-test" "$dir/base/modules.d/"
+	# Uncompressed: gzip takes a minute here and saves no boot time under TCG.
+	local -a args=(--no-hostonly --force --kver "$KVER" --conf "$dir/dracut.conf"
+		--confdir "$dir/conf.d" --add "gpupass gpupass-test" --add-drivers "$RACE_DRIVERS"
+		--no-compress)
+	[[ $flavour == dracut-shell ]] && args+=(--omit "systemd systemd-initrd dracut-systemd")
+	GPUPASS_ROOT=$root dracutbasedir=$dir/base dracut "${args[@]}" "$img"
+}
+
+# build_itools ROOT IMG: mkinitramfs -d with a copy of /etc/initramfs-tools;
+# the installed hook and init-top script go into the copy's hooks/ and
+# scripts/ (mkinitramfs reads both CONFDIR and /usr/share/initramfs-tools).
+build_itools() {
+	local root=$1 img=$2 conf
+	conf=$CACHE/initramfs-tools-conf
+	rm -rf "$conf"
+	cp -a /etc/initramfs-tools "$conf"
+	mkdir -p "$conf/hooks" "$conf/scripts/init-top" "$conf/scripts/init-premount"
+	local f
+	for f in hooks/gpupass scripts/init-top/gpupass; do
+		# (negative.sh removes the script on purpose)
+		[[ -e $root/usr/share/initramfs-tools/$f ]] || continue
+		cp -a "$root/usr/share/initramfs-tools/$f" "$conf/$f"
+	done
+	cp -a "$BOOT_DIR/guest/initramfs-tools/hooks/gpupass-test" "$conf/hooks/"
+	cp -a "$BOOT_DIR/guest/initramfs-tools/scripts/init-premount/gpupass-test" \
+		"$conf/scripts/init-premount/"
+	GPUPASS_ROOT=$root mkinitramfs -d "$conf" -o "$img" "$KVER"
+}
+
+# build_base ROOT FLAVOUR: the flavour's base image in $CACHE/FLAVOUR.img,
+# reused when nothing that goes into it changed (REBUILD=1 forces).  Prints
+# "built in N s" or "reused".
+build_base() {
+	local root=$1 flavour=$2 img=$CACHE/$2.img hash t0
+	hash=$(inputs_hash "$root" "$flavour")
+	if [[ ${REBUILD:-0} != 1 && -s $img && -f $img.stamp && $(< "$img.stamp") == "$hash" ]]; then
+		echo "reused"
+		return 0
+	fi
+	rm -f "$img" "$img.stamp"
+	t0=$(now)
+	case $flavour in
+	dracut-*) build_dracut "$root" "$flavour" "$img.tmp" ;;
+	initramfs-tools) build_itools "$root" "$img.tmp" ;;
+	esac > "$CACHE/$flavour.build.log" 2>&1 || return 1
+	mv "$img.tmp" "$img"
+	echo "$hash" > "$img.stamp"
+	echo "built in $(elapsed "$t0") s"
+}
+
+# scenario_image BASE CONF OUT: BASE with a cpio appended that carries the
+# probe, and CONF as /etc/gpupass.conf (an empty one when CONF is missing; the
+# image's own when CONF is "").
+scenario_image() {
+	local base=$1 conf=$2 out=$3 tree
+	tree=$(mktemp -d "$CACHE/cpio.XXXXXX")
+	mkdir -p "$tree/etc" "$tree/gpupass-test"
+	chmod 0755 "$tree/etc" "$tree/gpupass-test"
+	if [[ -f $conf ]]; then
+		install -m 0644 "$conf" "$tree/etc/gpupass.conf"
+	elif [[ $conf ]]; then
+		install -m 0644 /dev/null "$tree/etc/gpupass.conf"
+	fi
+	install -m 0755 "$BOOT_DIR/guest/probe.sh" "$tree/gpupass-test/probe.sh"
+	{
+		cat "$base"
+		# The kernel reads the next archive only from a 4-byte boundary;
+		# it skips zeros between archives.
+		head -c $(((4 - $(stat -c %s "$base") % 4) % 4)) /dev/zero
+		(cd "$tree" && find etc/* gpupass-test 2> /dev/null | LC_ALL=C sort |
+			cpio -o -H newc -R 0:0 --quiet)
+	} > "$out"
+	rm -rf "$tree"
+}
+
+# Words of a scenario file, without comments.
+words() { # file
+	[[ -f $1 ]] && sed 's/#.*//' "$1" | tr -s ' \t\n' ' '
+	return 0
+}
+
+# boot IMG APPEND QEMU_ARGS_FILE LOG: one guest, serial console to LOG
+# (escape codes and CRs stripped).  Returns qemu's status (124: timed out).
+boot() {
+	local img=$1 append=$2 qemu_file=$3 log=$4 rc
+	local -a dev
+	read -ra dev <<< "$(words "$qemu_file")"
+	timeout -k 5 "$BOOT_TIMEOUT" qemu-system-x86_64 \
+		-M q35,kernel-irqchip=split -accel tcg -m 1024 -smp 1 \
+		-display none -vga none -monitor none -net none -no-reboot \
+		-serial "file:$log.raw" -audiodev none,id=snd0 \
+		-kernel "$KERNEL" -initrd "$img" -append "$BASE_APPEND $append" \
+		"${dev[@]}" < /dev/null > "$log.qemu" 2>&1
+	rc=$?
+	sed 's/\x1b\[[0-9;?]*[a-zA-Z]//g' "$log.raw" 2> /dev/null | tr -d '\r' > "$log"
+	rm -f "$log.raw"
+	return "$rc"
+}
+
+# check_log LOG EXPECT: prints one line per failed expectation; returns 1 if any.
+#   dev ADDR key=value...  the probe's line for ADDR has each key=value
+#   log TEXT               a "gpupass:" kernel log line contains TEXT
+#   nolog TEXT             no kernel log line at all contains TEXT
+check_log() {
+	local log=$1 expect=$2 bad=0 kind addr rest line tok
+	if ! grep -q '^GPUPASS-TEST-END' "$log"; then
+		echo "no GPUPASS-TEST-END: the guest hung, panicked or the probe never ran"
+		grep -m1 -E 'Kernel panic|Entering emergency|Could not boot|Timed out' "$log"
+		return 1
+	fi
+	grep -q '^GPUPASS-STATUS-JSON present' "$log" ||
+		{ echo "/run/gpupass/status.json missing: gpupass apply --early did not run"; bad=1; }
+	grep -qE '^GPUPASS-INITRD-HASH [0-9a-f]{64}$' "$log" ||
+		{ echo "/etc/gpupass.initrd-hash missing or not a sha256"; bad=1; }
+	while read -r kind rest; do
+		case $kind in
+		'' | '#'*) continue ;;
+		dev)
+			read -r addr rest <<< "$rest"
+			line=$(grep -m1 "^GPUPASS-DEV $addr " "$log")
+			if [[ -z $line ]]; then
+				echo "$addr: no such device in the guest"
+				bad=1
+				continue
+			fi
+			for tok in $rest; do
+				if [[ " $line " != *" $tok "* ]]; then
+					echo "$addr: want $tok, got: ${line#GPUPASS-DEV }"
+					bad=1
+				fi
+			done
+			;;
+		log)
+			grep '^GPUPASS-KMSG .*gpupass: ' "$log" | grep -qF -- "$rest" ||
+				{ echo "kernel log lacks: $rest"; bad=1; }
+			;;
+		nolog)
+			line=$(grep '^GPUPASS-KMSG ' "$log" | grep -F -m1 -- "$rest")
+			[[ -z $line ]] || { echo "kernel log has: ${line#GPUPASS-KMSG }"; bad=1; }
+			;;
+		*)
+			echo "$expect: unknown expectation '$kind'"
+			bad=1
+			;;
+		esac
+	done < "$expect"
+	return "$bad"
+}
