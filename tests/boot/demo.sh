@@ -17,10 +17,11 @@ set -u -o pipefail
 scenario=$BOOT_DIR/scenarios/id-claim
 root=$CACHE/demo-root
 img=$CACHE/demo.img
-log=$CACHE/logs/demo.log
+log=$LOGS/demo.log
 
 check_host
-mkdir -p "$CACHE/logs"
+lock_cache
+mkdir -p "$LOGS"
 
 echo "== 1. install gpupass (make install DESTDIR=$root) with this /etc/gpupass.conf:"
 install_tree "$root"

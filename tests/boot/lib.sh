@@ -1,5 +1,5 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
-# shellcheck shell=bash
+# shellcheck shell=bash disable=SC2034 # variables are for the scripts sourcing this
 #
 # Shared by run.sh and demo.sh: install the tree, build the test images, boot
 # them in QEMU and check what the guest reported.  Host side only (bash); what
@@ -8,9 +8,10 @@
 BOOT_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 TOP=$(cd "$BOOT_DIR/../.." && pwd)
 CACHE=$TOP/tests/.cache
+# negative.sh's runs keep their logs apart from the real ones.
+LOGS=$CACHE/logs${GPUPASS_TEST_MUTATE:+-mutated-$GPUPASS_TEST_MUTATE}
 KVER=$(linux-version list | linux-version sort --reverse | head -n1)
 KERNEL=/boot/vmlinuz-$KVER
-# shellcheck disable=SC2034 # used by run.sh
 FLAVOURS_ALL="dracut-systemd dracut-shell initramfs-tools"
 BOOT_TIMEOUT=${BOOT_TIMEOUT:-150}
 
@@ -29,6 +30,17 @@ elapsed() { LC_ALL=C awk -v a="$1" -v b="$(now)" 'BEGIN { printf "%.1f", b - a }
 die() {
 	echo "$*" >&2
 	exit 1
+}
+
+# One boot-test run at a time: they share the images and the installed tree
+# under $CACHE.  The lock goes when the process exits.
+lock_cache() {
+	mkdir -p "$CACHE"
+	exec 9> "$CACHE/.lock"
+	if ! flock -n 9; then
+		echo "waiting for another boot-test run (demo.sh or run.sh) to finish..." >&2
+		flock 9
+	fi
 }
 
 check_host() {
@@ -200,6 +212,7 @@ boot() {
 #   dev ADDR key=value...  the probe's line for ADDR has each key=value
 #   log TEXT               a "gpupass:" kernel log line contains TEXT
 #   nolog TEXT             no kernel log line at all contains TEXT
+#   status JQ              jq -e JQ holds for the guest's "gpupass status --json"
 check_log() {
 	local log=$1 expect=$2 bad=0 kind addr rest line tok
 	if ! grep -q '^GPUPASS-TEST-END' "$log"; then
@@ -236,6 +249,10 @@ check_log() {
 		nolog)
 			line=$(grep '^GPUPASS-KMSG ' "$log" | grep -F -m1 -- "$rest")
 			[[ -z $line ]] || { echo "kernel log has: ${line#GPUPASS-KMSG }"; bad=1; }
+			;;
+		status)
+			sed -n 's/^GPUPASS-SJSON //p' "$log" | jq -e "$rest" > /dev/null 2>&1 ||
+				{ echo "gpupass status --json in the guest fails: $rest"; bad=1; }
 			;;
 		*)
 			echo "$expect: unknown expectation '$kind'"

@@ -46,10 +46,11 @@ if ((${#tests[@]} == 0)); then
 fi
 
 check_host
+lock_cache
 T0=$(now)
 RUN=$CACHE/run
 rm -rf "$RUN"
-mkdir -p "$RUN/results" "$CACHE/logs"
+mkdir -p "$RUN/results" "$LOGS"
 
 # result NAME SECONDS [PROBLEM...]: record and print one test result.
 result() {
@@ -81,6 +82,7 @@ for t in "${tests[@]}"; do
 	build-checks) want_build_checks=1 ;;
 	*/*)
 		[[ -d $BOOT_DIR/scenarios/${t%%/*} ]] || die "no scenario ${t%%/*}"
+		[[ " $FLAVOURS_ALL " == *" ${t#*/} "* ]] || die "unknown flavour ${t#*/} (one of: $FLAVOURS_ALL)"
 		boots+=("$t")
 		;;
 	*)
@@ -197,7 +199,7 @@ expected_hash() { # root
 build_check_dracut() { # name root must-include(0/1)
 	local name=$1 root=$2 with=$3 t0 img log dir list problems=() hash
 	t0=$(now)
-	img=$RUN/$name.img log=$CACHE/logs/$name.log dir=$RUN/$name.dracut
+	img=$RUN/$name.img log=$LOGS/$name.log dir=$RUN/$name.dracut
 	mkdir -p "$dir/conf.d"
 	: > "$dir/dracut.conf"
 	cp -a /usr/lib/dracut "$dir/base"
@@ -224,7 +226,7 @@ build_check_dracut() { # name root must-include(0/1)
 build_check_itools() { # root
 	local root=$1 t0 img log conf x problems=() hash
 	t0=$(now)
-	img=$RUN/itools-check.img log=$CACHE/logs/initramfs-tools-check.log conf=$RUN/itools-conf
+	img=$RUN/itools-check.img log=$LOGS/initramfs-tools-check.log conf=$RUN/itools-conf
 	cp -a /etc/initramfs-tools "$conf"
 	# MODULES=list: only what the hooks add, to keep this build short.
 	sed -i 's/^MODULES=.*/MODULES=list/' "$conf/initramfs.conf"
@@ -251,7 +253,7 @@ build_check_itools() { # root
 boot_test() {
 	local name=$1 s=${1%%/*} f=${1#*/} dir img log rc t0 problems=()
 	dir=$BOOT_DIR/scenarios/$s
-	log=$CACHE/logs/$s.$f.log
+	log=$LOGS/$s.$f.log
 	t0=$(now)
 	if [[ -e $RUN/$f.failed ]]; then
 		result "$name" 0 "base image build failed, see $CACHE/$f.build.log"
@@ -286,6 +288,6 @@ wait
 
 pass=$(grep -lx PASS "$RUN"/results/* 2> /dev/null | wc -l)
 fail=$(grep -lx FAIL "$RUN"/results/* 2> /dev/null | wc -l)
-echo "whole run: $(elapsed "$T0") s, logs in $CACHE/logs"
+echo "whole run: $(elapsed "$T0") s, logs in $LOGS"
 echo "$pass passed, $fail failed"
 ((fail == 0 && pass > 0))

@@ -54,6 +54,11 @@ else
 fi
 echo "GPUPASS-INITRD-HASH $(value /etc/gpupass.initrd-hash)"
 
+# What an admin would run after the boot: the host checks it with jq.
+if command -v gpupass > /dev/null 2>&1; then
+	gpupass status --json 2> /dev/null | sed 's/^/GPUPASS-SJSON /'
+fi
+
 # The kernel log lines the scenarios assert on, whatever the console level was.
 dmesg | sed -n -E 's/^.*(gpupass|drm|vfio|radeon|snd_hda|pci-stub|DMAR)/GPUPASS-KMSG &/p'
 
