@@ -7,6 +7,7 @@
 
 #include "cli.h"
 #include "devices.h"
+#include "late.h"
 #include "log.h"
 #include "modload.h"
 #include "path.h"
@@ -130,6 +131,13 @@ int cmd_check(struct ctx *x)
 	sys_ok = cli_open_roots(x, true) >= 0;
 	log_mute(0);
 	sys_errors = sys_ok && kinds[RULE_CLAIM] + kinds[RULE_SRIOV] ? check_system(x) : 0;
+	/* mdev and sriov prerequisites (i915 enable_gvt, kvmgt, SR-IOV capability). */
+	if (sys_ok && kinds[RULE_MDEV] + kinds[RULE_SRIOV] &&
+	    root_exists(x->sys, "bus/pci/devices") == 1) {
+		int late = late_check(x);
+
+		sys_errors += late > 0 ? late : 0;
+	}
 	if (sys_ok && sys_errors)
 		printf("system: %u errors\n", sys_errors);
 	return x->c.errors || sys_errors ? 1 : 0;

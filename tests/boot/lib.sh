@@ -13,7 +13,8 @@ LOGS=$CACHE/logs${GPUPASS_TEST_MUTATE:+-mutated-$GPUPASS_TEST_MUTATE}
 KVER=$(linux-version list | linux-version sort --reverse | head -n1)
 KERNEL=/boot/vmlinuz-$KVER
 FLAVOURS_ALL="dracut-systemd dracut-shell initramfs-tools"
-BOOT_TIMEOUT=${BOOT_TIMEOUT:-150}
+# A boot takes 16-50 s; four guests on two cores (two runs at once) doubled that.
+BOOT_TIMEOUT=${BOOT_TIMEOUT:-240}
 
 # Kernel arguments of every test boot.  root= names nothing: the probe powers
 # the guest off before any root is mounted, and dracut's shell path stops in
@@ -47,7 +48,7 @@ check_host() {
 	[[ $KVER ]] || die "no kernel under /lib/modules: run tests/boot/setup-deps.sh"
 	[[ -r $KERNEL ]] || die "cannot read $KERNEL: run tests/boot/setup-deps.sh"
 	local t
-	for t in qemu-system-x86_64 dracut mkinitramfs unmkinitramfs lsinitrd cpio timeout make; do
+	for t in qemu-system-x86_64 dracut mkinitramfs unmkinitramfs lsinitrd cpio timeout make jq flock; do
 		command -v "$t" > /dev/null || die "$t is missing: run tests/boot/setup-deps.sh"
 	done
 }
@@ -173,6 +174,10 @@ scenario_image() {
 		install -m 0644 /dev/null "$tree/etc/gpupass.conf"
 	fi
 	install -m 0755 "$BOOT_DIR/guest/probe.sh" "$tree/gpupass-test/probe.sh"
+	# A scenario's own guest step, which the probe runs first (sriov-nvme: the later stage).
+	if [[ $conf && -f $(dirname "$conf")/guest.sh ]]; then
+		install -m 0755 "$(dirname "$conf")/guest.sh" "$tree/gpupass-test/guest.sh"
+	fi
 	{
 		cat "$base"
 		# The kernel reads the next archive only from a 4-byte boundary;

@@ -8,9 +8,10 @@
 # Run as root.
 set -eu
 
-pkgs="gcc make pkg-config libc6-dev libkmod-dev libpci-dev
+# jq: the scenarios' "status" lines check "gpupass status --json" with it.
+pkgs="gcc make pkg-config libc6-dev libkmod-dev libpci-dev libjson-c-dev libblkid-dev
 	qemu-system-x86 busybox-static cpio kmod pciutils udev systemd
-	initramfs-tools dracut-core zstd"
+	initramfs-tools dracut-core zstd jq"
 
 missing=""
 for p in $pkgs; do

@@ -16,6 +16,11 @@ udevadm settle --timeout=60 > /dev/null 2>&1
 # Keep kernel messages from splitting the lines below on the serial console.
 echo 1 > /proc/sys/kernel/printk
 
+# The scenario's own step, if it has one (scenarios/NAME/guest.sh).
+if [ -x /gpupass-test/guest.sh ]; then
+	/gpupass-test/guest.sh
+fi
+
 # The basename of where symlink $1 points, or "none".
 link_name()
 {
