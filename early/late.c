@@ -10,6 +10,7 @@
 #include "log.h"
 #include "modload.h"
 #include "path.h"
+#include "status.h"
 
 enum mode {
 	ACT,	 /* this run's parent: do it */
@@ -275,24 +276,12 @@ void late_print(const struct late *l, FILE *f)
 	json_object_end(&j);
 }
 
+static void print_late(const void *l, FILE *f)
+{
+	late_print(l, f);
+}
+
 int late_write(struct root *root, const struct late *l)
 {
-	char *buf = NULL;
-	size_t len = 0;
-	FILE *f;
-	int err;
-
-	f = open_memstream(&buf, &len);
-	if (!f)
-		return -errno;
-	late_print(l, f);
-	if (fclose(f) != 0) {
-		free(buf);
-		return -ENOMEM;
-	}
-	err = root_mkdirs(root, "/run/gpupass");
-	if (err >= 0)
-		err = root_write_file(root, LATE_PATH, buf, len);
-	free(buf);
-	return err;
+	return status_write_json(root, LATE_PATH, print_late, l);
 }

@@ -109,7 +109,8 @@ void status_print(const struct report *r, FILE *f)
 	json_object_end(&j);
 }
 
-int status_write(struct root *root, const struct report *r)
+int status_write_json(struct root *root, const char *path, void (*print)(const void *arg, FILE *f),
+		      const void *arg)
 {
 	char *buf = NULL;
 	size_t len = 0;
@@ -119,14 +120,24 @@ int status_write(struct root *root, const struct report *r)
 	f = open_memstream(&buf, &len);
 	if (!f)
 		return -errno;
-	status_print(r, f);
+	print(arg, f);
 	if (fclose(f) != 0) {
 		free(buf);
 		return -ENOMEM;
 	}
 	err = root_mkdirs(root, "/run/gpupass");
 	if (err >= 0)
-		err = root_write_file(root, STATUS_PATH, buf, len);
+		err = root_write_file(root, path, buf, len);
 	free(buf);
 	return err;
+}
+
+static void print_report(const void *r, FILE *f)
+{
+	status_print(r, f);
+}
+
+int status_write(struct root *root, const struct report *r)
+{
+	return status_write_json(root, STATUS_PATH, print_report, r);
 }

@@ -37,6 +37,9 @@ void status_json_ids(struct json *j, const struct gp_device *d);
 /* Write @r as JSON to @f. */
 void status_print(const struct report *r, FILE *f);
 struct root;
+/* Write what @print prints to @path (under /run/gpupass) under @root, atomically. */
+int status_write_json(struct root *root, const char *path, void (*print)(const void *arg, FILE *f),
+		      const void *arg);
 /* Write @r to STATUS_PATH under @root.  Returns 0 or -errno (not logged). */
 int status_write(struct root *root, const struct report *r);
 
