@@ -7,7 +7,7 @@ set -eu
 what=${1:-all}
 build="gcc make pkg-config libc6-dev libkmod-dev libpci-dev libcmocka-dev libjson-c-dev libblkid-dev pciutils jq
 	shellcheck clang-format time kmod binutils man-db groff-base"
-boot="qemu-system-x86 busybox-static cpio initramfs-tools dracut-core zstd"
+boot="qemu-system-x86 busybox-static cpio initramfs-tools dracut-core zstd udev systemd"
 pkgs=$build
 [ "$what" = all ] && pkgs="$build $boot"
 
