@@ -239,15 +239,7 @@ static int cmp_rows(const void *a, const void *b)
 
 static int cmp_addr(const void *a, const void *b)
 {
-	const struct pci_addr *x = a, *y = b;
-
-	if (x->domain != y->domain)
-		return x->domain < y->domain ? -1 : 1;
-	if (x->bus != y->bus)
-		return x->bus < y->bus ? -1 : 1;
-	if (x->dev != y->dev)
-		return x->dev < y->dev ? -1 : 1;
-	return x->func < y->func ? -1 : x->func > y->func;
+	return pci_addr_cmp(a, b);
 }
 
 /* Registered PCI parents (/sys/class/mdev_bus), sorted. */

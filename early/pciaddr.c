@@ -66,6 +66,17 @@ bool pci_addr_eq(const struct pci_addr *a, const struct pci_addr *b)
 	return a->domain == b->domain && a->bus == b->bus && a->dev == b->dev && a->func == b->func;
 }
 
+int pci_addr_cmp(const struct pci_addr *a, const struct pci_addr *b)
+{
+	if (a->domain != b->domain)
+		return a->domain < b->domain ? -1 : 1;
+	if (a->bus != b->bus)
+		return a->bus < b->bus ? -1 : 1;
+	if (a->dev != b->dev)
+		return a->dev < b->dev ? -1 : 1;
+	return (int)a->func - (int)b->func;
+}
+
 int pci_addr_sysfs(const struct pci_addr *a, const char *attr, char *buf, size_t size)
 {
 	char s[PCI_ADDR_LEN];

@@ -24,6 +24,8 @@ int pci_addr_parse(const char *s, struct pci_addr *out);
 /* Canonical lower-case "dddd:bb:dd.f" into @buf of PCI_ADDR_LEN bytes; returns @buf. */
 char *pci_addr_str(const struct pci_addr *a, char *buf);
 bool pci_addr_eq(const struct pci_addr *a, const struct pci_addr *b);
+/* <0, 0, >0 as @a sorts before, with or after @b (domain, bus, device, function). */
+int pci_addr_cmp(const struct pci_addr *a, const struct pci_addr *b);
 /* "bus/pci/devices/dddd:bb:dd.f/ATTR" (ATTR may be empty).  Returns 0 or -ENAMETOOLONG. */
 int pci_addr_sysfs(const struct pci_addr *a, const char *attr, char *buf, size_t size);
 

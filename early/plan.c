@@ -324,16 +324,8 @@ static void check_unmatched(struct build *b)
 
 static int cmp_actions(const void *a, const void *b)
 {
-	const struct pci_addr *x = &((const struct action *)a)->dev.addr;
-	const struct pci_addr *y = &((const struct action *)b)->dev.addr;
-
-	if (x->domain != y->domain)
-		return x->domain < y->domain ? -1 : 1;
-	if (x->bus != y->bus)
-		return x->bus < y->bus ? -1 : 1;
-	if (x->dev != y->dev)
-		return x->dev < y->dev ? -1 : 1;
-	return (int)x->func - (int)y->func;
+	return pci_addr_cmp(&((const struct action *)a)->dev.addr,
+			    &((const struct action *)b)->dev.addr);
 }
 
 int plan_build(struct plan *p, struct config *c, struct devices *ds)
