@@ -40,17 +40,21 @@ ALL_CFLAGS  = -std=gnu11 $(WARN) -DVERSION='"$(VERSION)"' -D_GNU_SOURCE $(KMOD_D
 ALL_LDFLAGS = $(LDSTATIC) $(LDFLAGS)
 LDLIBS     += $(shell $(PKG_CONFIG) $(PC_STATIC) --libs $(LINK_PC)) -ldl
 
-SRCS = $(wildcard early/*.c)
+# early/ by layer, each including only the ones before it (tests/lint.sh checks):
+# base (no gpupass policy), pci (the PCI model), policy (config, plan, guards,
+# records), boot (what the initramfs runs), late (mdevs, SR-IOV), verbs.
+LAYERS = base pci policy boot late verbs
+SRCS = $(foreach l,$(LAYERS),$(wildcard early/$(l)/*.c))
+HDRS = $(foreach l,$(LAYERS),$(wildcard early/$(l)/*.h))
 OBJS = $(SRCS:.c=.o)
-LIB_OBJS = $(filter-out early/main.o,$(OBJS))
 
 all: early/gpupass
 
 early/gpupass: $(OBJS)
 	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $(OBJS) $(LDLIBS)
 
-early/%.o: early/%.c early/*.h
-	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+early/%.o: early/%.c $(HDRS)
+	$(CC) $(ALL_CFLAGS) -Iearly -c -o $@ $<
 
 include tests/tests.mk
 
@@ -89,10 +93,10 @@ uninstall:
 		s=$${m##*.}; rm -f $(DESTDIR)$(MANDIR)/man$$s/$${m##*/}; done
 
 format:
-	clang-format -i early/*.c early/*.h tests/unit/*.c tests/*.c
+	clang-format -i $(SRCS) $(HDRS) tests/unit/*.c tests/*.c
 
 clean:
-	rm -f early/*.o early/gpupass
+	rm -f $(OBJS) early/gpupass
 	rm -rf tests/.build
 
 .PHONY: all demo install uninstall format clean

@@ -5,7 +5,7 @@
 
 B          = tests/.build
 UNITS      = selector config cmdline late
-LIB_SRCS   = $(filter-out early/main.c,$(SRCS))
+LIB_SRCS   = $(filter-out early/verbs/main.c,$(SRCS))
 SAN_FLAGS  = -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 TEST_FLAGS = -std=gnu11 $(WARN) -D_GNU_SOURCE -DVERSION='"$(VERSION)"' -Iearly \
              $(shell $(PKG_CONFIG) --cflags $(LIBS_PC) cmocka) -g -O1
@@ -18,15 +18,15 @@ $(B)/mkfakesys: tests/mkfakesys.c
 	@mkdir -p $(@D)
 	$(CC) -std=gnu11 $(WARN) -O2 -o $@ $<
 
-$(B)/test_%: tests/unit/test_%.c tests/unit/testlog.h $(LIB_SRCS) early/*.h
+$(B)/test_%: tests/unit/test_%.c tests/unit/testlog.h $(LIB_SRCS) $(HDRS)
 	@mkdir -p $(@D)
 	$(CC) $(TEST_FLAGS) -o $@ $< $(LIB_SRCS) $(TEST_LIBS)
 
-$(B)/asan/test_%: tests/unit/test_%.c tests/unit/testlog.h $(LIB_SRCS) early/*.h
+$(B)/asan/test_%: tests/unit/test_%.c tests/unit/testlog.h $(LIB_SRCS) $(HDRS)
 	@mkdir -p $(@D)
 	$(CC) $(TEST_FLAGS) $(SAN_FLAGS) -o $@ $< $(LIB_SRCS) $(TEST_LIBS)
 
-$(B)/asan/gpupass: $(SRCS) early/*.h
+$(B)/asan/gpupass: $(SRCS) $(HDRS)
 	@mkdir -p $(@D)
 	$(CC) $(TEST_FLAGS) $(SAN_FLAGS) -o $@ $(SRCS) $(TEST_LIBS)
 

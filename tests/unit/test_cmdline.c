@@ -6,7 +6,7 @@
 
 #include <cmocka.h>
 
-#include "cmdline.h"
+#include "policy/cmdline.h"
 #include "testlog.h"
 
 static struct config c;

@@ -6,7 +6,7 @@
 
 #include <cmocka.h>
 
-#include "config.h"
+#include "policy/config.h"
 #include "testlog.h"
 
 static struct config c;

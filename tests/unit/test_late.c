@@ -24,10 +24,10 @@
 
 #include <cmocka.h>
 
-#include "cli.h"
-#include "devices.h"
-#include "late.h"
-#include "path.h"
+#include "verbs/cli.h"
+#include "pci/devices.h"
+#include "late/late.h"
+#include "base/path.h"
 #include "testlog.h"
 
 #define PF "0000:03:00.0"

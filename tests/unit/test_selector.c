@@ -7,8 +7,8 @@
 
 #include <cmocka.h>
 
-#include "pciaddr.h"
-#include "selector.h"
+#include "pci/pciaddr.h"
+#include "pci/selector.h"
 
 static void test_ids(void **state)
 {

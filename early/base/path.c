@@ -1,0 +1,255 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "base/path.h"
+
+struct root {
+	int fd;
+	char *dir;
+};
+
+int root_open(struct root **out, const char *dir)
+{
+	struct root *r = calloc(1, sizeof(*r));
+
+	if (!r)
+		return -ENOMEM;
+	r->dir = strdup(dir);
+	r->fd = open(dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (!r->dir || r->fd < 0) {
+		int err = r->dir ? -errno : -ENOMEM;
+
+		root_close(r);
+		return err;
+	}
+	*out = r;
+	return 0;
+}
+
+void root_close(struct root *r)
+{
+	if (!r)
+		return;
+	if (r->fd >= 0)
+		close(r->fd);
+	free(r->dir);
+	free(r);
+}
+
+const char *root_dir(const struct root *r)
+{
+	return r->dir;
+}
+
+/* Paths given to a root are always relative: "/etc/x" means "<root>/etc/x". */
+static const char *rel_path(const char *rel)
+{
+	while (*rel == '/')
+		rel++;
+	return *rel ? rel : ".";
+}
+
+int root_read(struct root *r, const char *rel, char *buf, size_t size)
+{
+	ssize_t n;
+	int fd;
+
+	fd = openat(r->fd, rel_path(rel), O_RDONLY | O_CLOEXEC | O_NOCTTY);
+	if (fd < 0)
+		return -errno;
+	n = read(fd, buf, size - 1);
+	if (n < 0) {
+		n = -errno;
+		close(fd);
+		return n;
+	}
+	close(fd);
+	while (n > 0 && (buf[n - 1] == '\n' || buf[n - 1] == '\r'))
+		n--;
+	buf[n] = '\0';
+	return n;
+}
+
+static int read_fd_all(int fd, size_t max, char **out, size_t *len)
+{
+	size_t cap = 4096, n = 0;
+	char *buf = malloc(cap + 1);
+
+	if (!buf)
+		return -ENOMEM;
+	for (;;) {
+		ssize_t k;
+
+		if (n == cap) {
+			char *nb;
+
+			if (cap > max) {
+				free(buf);
+				return -EFBIG;
+			}
+			cap *= 2;
+			nb = realloc(buf, cap + 1);
+			if (!nb) {
+				free(buf);
+				return -ENOMEM;
+			}
+			buf = nb;
+		}
+		k = read(fd, buf + n, cap - n);
+		if (k < 0 && errno == EINTR)
+			continue;
+		if (k < 0) {
+			int err = -errno;
+
+			free(buf);
+			return err;
+		}
+		if (k == 0)
+			break;
+		n += k;
+	}
+	if (n > max) {
+		free(buf);
+		return -EFBIG;
+	}
+	buf[n] = '\0';
+	*out = buf;
+	*len = n;
+	return 0;
+}
+
+int root_read_all(struct root *r, const char *rel, size_t max, char **out, size_t *len)
+{
+	int fd, err;
+
+	fd = openat(r->fd, rel_path(rel), O_RDONLY | O_CLOEXEC | O_NOCTTY);
+	if (fd < 0)
+		return -errno;
+	err = read_fd_all(fd, max, out, len);
+	close(fd);
+	return err;
+}
+
+int root_write(struct root *r, const char *rel, const char *val)
+{
+	size_t len = strlen(val);
+	ssize_t n;
+	int fd;
+
+	/* O_TRUNC as `echo > attr` does: sysfs ignores it, a captured tree needs it. */
+	fd = openat(r->fd, rel_path(rel), O_WRONLY | O_TRUNC | O_CLOEXEC | O_NOCTTY);
+	if (fd < 0)
+		return -errno;
+	n = write(fd, val, len);
+	if (n < 0) {
+		n = -errno;
+		close(fd);
+		return n;
+	}
+	if (close(fd) < 0)
+		return -errno;
+	return (size_t)n == len ? 0 : -EIO;
+}
+
+int root_write_file(struct root *r, const char *rel, const char *data, size_t len)
+{
+	char tmp[PATH_MAX];
+	ssize_t n;
+	int fd, err = 0;
+
+	rel = rel_path(rel);
+	if (snprintf(tmp, sizeof(tmp), "%s.tmp", rel) >= (int)sizeof(tmp))
+		return -ENAMETOOLONG;
+	fd = openat(r->fd, tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOCTTY, 0644);
+	if (fd < 0)
+		return -errno;
+	n = write(fd, data, len);
+	if (n < 0 || (size_t)n != len)
+		err = n < 0 ? -errno : -EIO;
+	if (close(fd) < 0 && !err)
+		err = -errno;
+	if (!err && renameat(r->fd, tmp, r->fd, rel) < 0)
+		err = -errno;
+	if (err)
+		unlinkat(r->fd, tmp, 0);
+	return err;
+}
+
+int root_readlink(struct root *r, const char *rel, char *buf, size_t size)
+{
+	ssize_t n = readlinkat(r->fd, rel_path(rel), buf, size - 1);
+
+	if (n < 0)
+		return -errno;
+	buf[n] = '\0';
+	return n;
+}
+
+int root_link_name(struct root *r, const char *rel, char *buf, size_t size)
+{
+	char target[PATH_MAX];
+	const char *base;
+	int n;
+
+	n = root_readlink(r, rel, target, sizeof(target));
+	if (n < 0)
+		return n;
+	base = strrchr(target, '/');
+	base = base ? base + 1 : target;
+	if (strlen(base) >= size)
+		return -ENAMETOOLONG;
+	strcpy(buf, base);
+	return strlen(buf);
+}
+
+int root_exists(struct root *r, const char *rel)
+{
+	if (faccessat(r->fd, rel_path(rel), F_OK, 0) == 0)
+		return 1;
+	return errno == ENOENT || errno == ENOTDIR ? 0 : -errno;
+}
+
+int root_mkdirs(struct root *r, const char *rel)
+{
+	char buf[PATH_MAX];
+	char *p;
+
+	if (snprintf(buf, sizeof(buf), "%s", rel_path(rel)) >= (int)sizeof(buf))
+		return -ENAMETOOLONG;
+	for (p = buf;; p++) {
+		char c = *p;
+
+		if (c != '/' && c != '\0')
+			continue;
+		*p = '\0';
+		if (mkdirat(r->fd, buf, 0755) < 0 && errno != EEXIST)
+			return -errno;
+		if (c == '\0')
+			return 0;
+		*p = c;
+	}
+}
+
+DIR *root_opendir(struct root *r, const char *rel)
+{
+	int fd = openat(r->fd, rel_path(rel), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	DIR *d;
+
+	if (fd < 0)
+		return NULL;
+	d = fdopendir(fd);
+	if (!d) {
+		int e = errno;
+
+		close(fd);
+		errno = e;
+	}
+	return d;
+}

@@ -1,0 +1,257 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "pci/devices.h"
+#include "base/log.h"
+#include "base/path.h"
+
+struct devices {
+	struct pci_access *pacc;
+	int lookup_flags;
+	struct root *sys;
+	char bus_path[4096];
+};
+
+static int fatal_code;
+
+static void __attribute__((noreturn)) pci_err(char *msg, ...)
+{
+	char buf[512];
+	va_list ap;
+
+	va_start(ap, msg);
+	vsnprintf(buf, sizeof(buf), msg, ap);
+	va_end(ap);
+	ERR("libpci: %s; cannot enumerate PCI devices, nothing was changed", buf);
+	exit(fatal_code);
+}
+
+static void pci_warn(char *msg, ...)
+{
+	char buf[512];
+	va_list ap;
+
+	va_start(ap, msg);
+	vsnprintf(buf, sizeof(buf), msg, ap);
+	va_end(ap);
+	WRN("libpci: %s", buf);
+}
+
+static void pci_dbg(char *msg, ...)
+{
+	char buf[512];
+	va_list ap;
+
+	if (!log_get_debug())
+		return;
+	va_start(ap, msg);
+	vsnprintf(buf, sizeof(buf), msg, ap);
+	va_end(ap);
+	DBG("libpci: %s", buf);
+}
+
+int devices_open(struct devices **out, struct root *sys, int fatal_exit_code)
+{
+	struct devices *ds = calloc(1, sizeof(*ds));
+
+	if (!ds)
+		return -ENOMEM;
+	fatal_code = fatal_exit_code;
+	ds->sys = sys;
+	snprintf(ds->bus_path, sizeof(ds->bus_path), "%s/bus/pci", root_dir(sys));
+	ds->pacc = pci_alloc();
+	if (!ds->pacc) {
+		free(ds);
+		return -ENOMEM;
+	}
+	ds->pacc->error = pci_err;
+	ds->pacc->warning = pci_warn;
+	ds->pacc->debug = pci_dbg;
+	ds->pacc->method = PCI_ACCESS_SYS_BUS_PCI;
+	pci_set_param(ds->pacc, "sysfs.path", ds->bus_path);
+	pci_init(ds->pacc);
+	*out = ds;
+	return 0;
+}
+
+void devices_close(struct devices *ds)
+{
+	if (!ds)
+		return;
+	pci_cleanup(ds->pacc);
+	free(ds);
+}
+
+static struct pci_dev *get_dev(struct devices *ds, const struct pci_addr *a, struct gp_device *dev)
+{
+	struct pci_dev *pd = pci_get_dev(ds->pacc, a->domain, a->bus, a->dev, a->func);
+
+	if (!pd)
+		return NULL;
+	memset(dev, 0, sizeof(*dev));
+	dev->addr = *a;
+	pci_addr_str(a, dev->name);
+	dev->group = -1;
+	pci_fill_info(pd, PCI_FILL_IDENT | PCI_FILL_CLASS);
+	dev->vendor = pd->vendor_id;
+	dev->device = pd->device_id;
+	dev->class = pd->device_class;
+	return pd;
+}
+
+static void read_override(struct devices *ds, struct gp_device *dev)
+{
+	char path[128], val[DRIVER_NAME_MAX + 16];
+
+	pci_addr_sysfs(&dev->addr, "driver_override", path, sizeof(path));
+	/* The kernel shows "(null)" when no override is set. */
+	if (root_read(ds->sys, path, val, sizeof(val)) > 0 && strcmp(val, "(null)") &&
+	    driver_name_valid(val)) {
+		dev->has_override = true;
+		strcpy(dev->override, val);
+	}
+}
+
+void devices_fill(struct devices *ds, struct gp_device *dev, struct pci_dev *pd)
+{
+	char path[128], val[32];
+	const char *s;
+
+	pci_fill_info(pd, PCI_FILL_DRIVER | PCI_FILL_IOMMU_GROUP | PCI_FILL_SUBSYS);
+	s = pci_get_string_property(pd, PCI_FILL_DRIVER);
+	snprintf(dev->driver, sizeof(dev->driver), "%s", s ? s : "");
+	s = pci_get_string_property(pd, PCI_FILL_IOMMU_GROUP);
+	dev->group = s ? atoi(s) : -1;
+	if (pd->known_fields & PCI_FILL_SUBSYS) {
+		dev->sub_vendor = pd->subsys_vendor_id;
+		dev->sub_device = pd->subsys_id;
+	}
+	/* boot_display is the newer name of boot_vga for non-VGA boot GPUs. */
+	pci_addr_sysfs(&dev->addr, "boot_vga", path, sizeof(path));
+	dev->boot_vga = root_read(ds->sys, path, val, sizeof(val)) > 0 && !strcmp(val, "1");
+	pci_addr_sysfs(&dev->addr, "boot_display", path, sizeof(path));
+	if (!dev->boot_vga)
+		dev->boot_vga = root_read(ds->sys, path, val, sizeof(val)) > 0 && !strcmp(val, "1");
+	read_override(ds, dev);
+}
+
+int devices_get(struct devices *ds, const struct pci_addr *addr, struct gp_device *dev)
+{
+	char path[128];
+	struct pci_dev *pd;
+
+	pci_addr_sysfs(addr, "", path, sizeof(path));
+	if (root_exists(ds->sys, path) != 1)
+		return -ENODEV;
+	pd = get_dev(ds, addr, dev);
+	if (!pd)
+		return -ENODEV;
+	devices_fill(ds, dev, pd);
+	pci_free_dev(pd);
+	return 0;
+}
+
+bool devices_selected(struct devices *ds, const struct gp_device *dev, struct selector *sel,
+		      unsigned int n)
+{
+	struct gp_device tmp;
+	struct pci_dev *pd;
+	bool hit = false;
+	unsigned int i;
+
+	if (n == 0)
+		return false;
+	pd = get_dev(ds, &dev->addr, &tmp);
+	if (!pd)
+		return false;
+	for (i = 0; i < n && !hit; i++)
+		hit = selector_match(&sel[i], pd);
+	pci_free_dev(pd);
+	return hit;
+}
+
+int devices_foreach(struct devices *ds, devices_cb cb, void *data)
+{
+	struct dirent *de;
+	int err = 0;
+	DIR *d;
+
+	d = root_opendir(ds->sys, "bus/pci/devices");
+	if (!d)
+		return -errno;
+	while (err >= 0 && (de = readdir(d))) {
+		struct gp_device dev;
+		struct pci_addr a;
+		struct pci_dev *pd;
+
+		/* The kernel names entries dddd:bb:dd.f; anything else is not ours to read. */
+		if (de->d_name[0] == '.' || pci_addr_parse(de->d_name, &a) < 0)
+			continue;
+		pd = get_dev(ds, &a, &dev);
+		if (!pd)
+			continue;
+		err = cb(&dev, pd, data);
+		pci_free_dev(pd);
+	}
+	closedir(d);
+	return err < 0 ? err : 0;
+}
+
+int devices_group_members(struct devices *ds, int group, struct pci_addr *out, int max)
+{
+	char path[64];
+	struct dirent *de;
+	int n = 0;
+	DIR *d;
+
+	snprintf(path, sizeof(path), "kernel/iommu_groups/%d/devices", group);
+	d = root_opendir(ds->sys, path);
+	if (!d)
+		return -errno;
+	while ((de = readdir(d)) && n < max)
+		if (pci_addr_parse(de->d_name, &out[n]) == 0)
+			n++;
+	closedir(d);
+	return n;
+}
+
+void devices_use_names(struct devices *ds, const char *ids_file)
+{
+	if (ids_file) {
+		pci_set_name_list_path(ds->pacc, (char *)ids_file, 0);
+		ds->lookup_flags = PCI_LOOKUP_NO_HWDB; /* a captured tree: its own pci.ids only */
+	}
+}
+
+const char *devices_name(struct devices *ds, const struct gp_device *dev, char *buf, size_t size)
+{
+	char cls[128], vd[256];
+	int f = ds->lookup_flags | PCI_LOOKUP_NO_NUMBERS;
+
+	if (!pci_lookup_name(ds->pacc, cls, sizeof(cls), f | PCI_LOOKUP_CLASS, dev->class))
+		snprintf(cls, sizeof(cls), "Class %04x", dev->class);
+	if (!pci_lookup_name(ds->pacc, vd, sizeof(vd), f | PCI_LOOKUP_VENDOR | PCI_LOOKUP_DEVICE,
+			     dev->vendor, dev->device))
+		snprintf(vd, sizeof(vd), "Device %04x:%04x", dev->vendor, dev->device);
+	snprintf(buf, size, "%s: %s", cls, vd);
+	return buf;
+}
+
+bool devices_iommu_present(struct devices *ds)
+{
+	struct dirent *de;
+	bool any = false;
+	DIR *d;
+
+	d = root_opendir(ds->sys, "kernel/iommu_groups");
+	if (!d)
+		return false;
+	while (!any && (de = readdir(d)))
+		any = de->d_name[0] != '.';
+	closedir(d);
+	return any;
+}

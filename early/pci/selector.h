@@ -1,0 +1,31 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * Device selectors in the syntax admins already type for lspci:
+ *   vendor:device[:class[:prog-if]]   IDs, each field hex, empty or '*' for any
+ *   [[domain:]bus:]slot.func          an address; '*' or an empty field for any
+ * A selector with a '.' is an address, anything else is an ID pair.  Both are
+ * parsed by libpci's own filter parser (pci_filter_parse_slot/_id).
+ */
+#ifndef GPUPASS_SELECTOR_H
+#define GPUPASS_SELECTOR_H
+
+#include <pci/pci.h>
+#include <stdbool.h>
+
+#include "pci/pciaddr.h"
+
+#define SELECTOR_TEXT_MAX 48
+
+struct selector {
+	struct pci_filter filter;
+	bool by_address;
+	char text[SELECTOR_TEXT_MAX];
+};
+
+/* Returns 0, or -EINVAL with *why set to a static explanation. */
+int selector_parse(const char *text, struct selector *out, const char **why);
+bool selector_match(struct selector *s, struct pci_dev *d);
+/* True and *addr set when @s names exactly one function (all four address fields). */
+bool selector_exact_addr(const struct selector *s, struct pci_addr *addr);
+
+#endif

@@ -1,0 +1,47 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * What happened at boot: /run/gpupass/status.json as the early run wrote it,
+ * and /run/gpupass/late.json from the later stage, read back with json-c
+ * (opened with dlopen(): only the admin verbs need it).
+ */
+#ifndef GPUPASS_BOOTREC_H
+#define GPUPASS_BOOTREC_H
+
+#include <stdbool.h>
+
+#include "policy/config.h"
+#include "pci/pciaddr.h"
+
+#define LATE_PATH "/run/gpupass/late.json"
+
+struct boot_device {
+	struct pci_addr addr;
+	char result[16]; /* bound, failed, kept, refused, skipped */
+	char reason[256];
+	char before[DRIVER_NAME_MAX], after[DRIVER_NAME_MAX];
+};
+
+struct boot_record {
+	bool present;
+	char mode[16];
+	char config_sha256[65];
+	long long started_ms;
+	bool disabled;
+	char disabled_by[32];
+	struct boot_device *devs;
+	unsigned int ndevs;
+	/* The later stage, one line per mdev or SR-IOV rule ("mdev UUID: created"). */
+	char **late;
+	unsigned int nlate;
+};
+
+struct root;
+/*
+ * Read the records under @root.  A missing status.json gives present=false
+ * and returns 0; an unreadable or malformed one returns -errno (logged).
+ */
+int bootrec_load(struct root *root, struct boot_record *b);
+void bootrec_free(struct boot_record *b);
+const struct boot_device *bootrec_find(const struct boot_record *b, const struct pci_addr *a);
+
+#endif

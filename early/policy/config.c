@@ -1,0 +1,623 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "policy/config.h"
+#include "base/log.h"
+#include "base/path.h"
+
+#define WORDS_MAX 64
+
+/* Where a line came from, and how many errors its file has had. */
+struct line_ctx {
+	struct config *c;
+	const char *file;
+	unsigned int line;
+	unsigned int *file_errors;
+};
+
+static void line_error(struct line_ctx *lc, const char *fmt, ...) GP_PRINTF(2, 3);
+
+static void line_error(struct line_ctx *lc, const char *fmt, ...)
+{
+	char msg[512];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	ERR("%s:%u: %s, skipping line", lc->file, lc->line, msg);
+	lc->c->errors++;
+	(*lc->file_errors)++;
+}
+
+void config_init(struct config *c)
+{
+	memset(c, 0, sizeof(*c));
+	sha256_init(&c->hash);
+}
+
+void config_free(struct config *c)
+{
+	unsigned int i;
+
+	for (i = 0; i < c->nrules; i++)
+		free(c->rules[i].sel);
+	for (i = 0; i < c->nfiles; i++)
+		free(c->files[i]);
+	free(c->rules);
+	free(c->skip);
+	free(c->files);
+	memset(c, 0, sizeof(*c));
+}
+
+const char *rule_kind_name(enum rule_kind k)
+{
+	static const char *const names[] = { "claim", "mdev", "sriov" };
+
+	return names[k];
+}
+
+const char *with_mode_name(enum with_mode w)
+{
+	static const char *const names[] = { "none", "functions", "group" };
+
+	return names[w];
+}
+
+const char *rule_origin(const struct rule *r, char *buf, size_t size)
+{
+	if (!r->file)
+		snprintf(buf, size, "kernel command line");
+	else
+		snprintf(buf, size, "%s:%u", r->file, r->line);
+	return buf;
+}
+
+const char *rule_format(const struct rule *r, char *buf, size_t size)
+{
+	char addr[PCI_ADDR_LEN];
+	FILE *f = fmemopen(buf, size, "w");
+	unsigned int i;
+
+	if (!f) {
+		snprintf(buf, size, "%s", rule_kind_name(r->kind));
+		return buf;
+	}
+	fputs(rule_kind_name(r->kind), f);
+	for (i = 0; i < r->nsel; i++)
+		fprintf(f, " %s", r->sel[i].text);
+	if (r->kind != RULE_CLAIM)
+		fprintf(f, " %s", pci_addr_str(&r->parent, addr));
+	if (r->kind == RULE_MDEV)
+		fprintf(f, " %s %s%s", r->mdev_type, r->uuid,
+			r->start_manual ? " start=manual" : "");
+	if (r->kind == RULE_SRIOV)
+		fprintf(f, " vfs=%u", r->vfs);
+	if (r->kind != RULE_MDEV && strcmp(r->driver, DEFAULT_DRIVER))
+		fprintf(f, " driver=%s", r->driver);
+	if (r->with != WITH_NONE)
+		fprintf(f, " with=%s", with_mode_name(r->with));
+	if (r->has_expect)
+		fprintf(f, " expect=%04x:%04x", r->expect_vendor, r->expect_device);
+	fprintf(f, "%s%s%s", r->allow_boot_vga ? " allow-boot-vga" : "",
+		r->allow_storage ? " allow-storage" : "", r->optional ? " optional" : "");
+	fclose(f);
+	return buf;
+}
+
+bool driver_name_valid(const char *s)
+{
+	size_t n = strlen(s);
+
+	return n > 0 && n < DRIVER_NAME_MAX &&
+	       strspn(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-") == n;
+}
+
+struct rule *config_add_rule(struct config *c, enum rule_kind kind, const char *file,
+			     unsigned int line)
+{
+	struct rule *r;
+
+	if (c->nrules >= CONFIG_RULES_MAX)
+		return NULL;
+	if (c->nrules % 16 == 0) {
+		struct rule *n = realloc(c->rules, (c->nrules + 16) * sizeof(*n));
+
+		if (!n)
+			return NULL;
+		c->rules = n;
+	}
+	r = &c->rules[c->nrules++];
+	memset(r, 0, sizeof(*r));
+	r->kind = kind;
+	r->file = file;
+	r->line = line;
+	strcpy(r->driver, DEFAULT_DRIVER);
+	return r;
+}
+
+int rule_add_selector(struct rule *r, const struct selector *s)
+{
+	struct selector *n;
+
+	if (r->nsel >= CONFIG_SELECTORS_MAX)
+		return -E2BIG;
+	n = realloc(r->sel, (r->nsel + 1) * sizeof(*n));
+	if (!n)
+		return -ENOMEM;
+	r->sel = n;
+	r->sel[r->nsel++] = *s;
+	return 0;
+}
+
+/* Exactly four hex digits, a colon, four hex digits. */
+static int parse_id_pair(const char *s, uint16_t *vendor, uint16_t *device)
+{
+	unsigned int v, d;
+	char tail;
+
+	if (strlen(s) != 9 || s[4] != ':' || strspn(s, "0123456789abcdefABCDEF:") != 9 ||
+	    sscanf(s, "%4x:%4x%c", &v, &d, &tail) != 2)
+		return -EINVAL;
+	*vendor = v;
+	*device = d;
+	return 0;
+}
+
+static int parse_driver(struct line_ctx *lc, struct rule *r, const char *val)
+{
+	if (!driver_name_valid(val)) {
+		line_error(lc, "bad driver name '%s' (letters, digits, '_' and '-' only)", val);
+		return -EINVAL;
+	}
+	strcpy(r->driver, val);
+	return 0;
+}
+
+static int parse_with(struct line_ctx *lc, struct rule *r, const char *val)
+{
+	enum with_mode w;
+
+	for (w = WITH_NONE; w <= WITH_GROUP; w++)
+		if (!strcmp(val, with_mode_name(w))) {
+			r->with = w;
+			return 0;
+		}
+	line_error(lc, "bad value '%s' for with= (expected none, functions or group)", val);
+	return -EINVAL;
+}
+
+static int claim_option(struct line_ctx *lc, struct rule *r, const char *word)
+{
+	const char *eq = strchr(word, '=');
+	const char *val = eq ? eq + 1 : NULL;
+
+	if (!strcmp(word, "allow-boot-vga"))
+		r->allow_boot_vga = true;
+	else if (!strcmp(word, "allow-storage"))
+		r->allow_storage = true;
+	else if (!strcmp(word, "optional"))
+		r->optional = true;
+	else if (!strncmp(word, "driver=", 7))
+		return parse_driver(lc, r, val);
+	else if (!strncmp(word, "with=", 5))
+		return parse_with(lc, r, val);
+	else if (!strncmp(word, "expect=", 7)) {
+		if (parse_id_pair(val, &r->expect_vendor, &r->expect_device) < 0) {
+			line_error(lc, "bad value '%s' for expect= (expected VVVV:DDDD)", val);
+			return -EINVAL;
+		}
+		r->has_expect = true;
+	} else {
+		line_error(
+		    lc,
+		    "unknown option '%s' for claim (options: driver= with= expect= allow-boot-vga allow-storage optional)",
+		    word);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static int claim_selector(struct line_ctx *lc, struct rule *r, const char *word)
+{
+	struct selector s;
+	const char *why = NULL;
+	int err;
+
+	if (selector_parse(word, &s, &why) < 0) {
+		line_error(lc, "bad selector '%s': %s", word, why);
+		return -EINVAL;
+	}
+	err = rule_add_selector(r, &s);
+	if (err == -E2BIG)
+		line_error(lc, "more than %d selectors in one rule", CONFIG_SELECTORS_MAX);
+	return err;
+}
+
+static int parse_claim(struct line_ctx *lc, struct rule *r, char **w, int n)
+{
+	int i, err;
+
+	for (i = 1; i < n; i++) {
+		/* Options are words or key=value; selectors always hold ':' or '.'. */
+		bool option = strchr(w[i], '=') || !strpbrk(w[i], ":.");
+
+		err = option ? claim_option(lc, r, w[i]) : claim_selector(lc, r, w[i]);
+		if (err < 0)
+			return err;
+	}
+	if (r->nsel == 0) {
+		line_error(lc,
+			   "claim needs at least one selector (vendor:device or bus:slot.func)");
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static int parse_addr_word(struct line_ctx *lc, const char *what, const char *word,
+			   struct pci_addr *out)
+{
+	if (pci_addr_parse(word, out) < 0) {
+		line_error(
+		    lc, "bad %s address '%s' (expected [domain:]bus:slot.func, e.g. 0000:00:02.0)",
+		    what, word);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static bool uuid_valid(const char *s)
+{
+	int i;
+
+	if (strlen(s) != 36)
+		return false;
+	for (i = 0; i < 36; i++) {
+		bool dash = i == 8 || i == 13 || i == 18 || i == 23;
+
+		if (dash ? s[i] != '-' : !strchr("0123456789abcdefABCDEF", s[i]))
+			return false;
+	}
+	return true;
+}
+
+static bool mdev_type_valid(const char *s)
+{
+	size_t n = strlen(s);
+
+	/* A type is one directory name under mdev_supported_types/. */
+	return n > 0 && n < MDEV_TYPE_MAX && strcmp(s, ".") && strcmp(s, "..") &&
+	       strspn(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-.:") == n;
+}
+
+static int parse_mdev(struct line_ctx *lc, struct rule *r, char **w, int n)
+{
+	int i;
+
+	if (n < 4) {
+		line_error(lc, "mdev needs PARENT TYPE UUID");
+		return -EINVAL;
+	}
+	if (parse_addr_word(lc, "parent", w[1], &r->parent) < 0)
+		return -EINVAL;
+	if (!mdev_type_valid(w[2])) {
+		line_error(
+		    lc,
+		    "bad mdev type '%s' (a name from mdev_supported_types, e.g. i915-GVTg_V5_4)",
+		    w[2]);
+		return -EINVAL;
+	}
+	if (!uuid_valid(w[3])) {
+		line_error(lc, "bad UUID '%s' (expected 8-4-4-4-12 hex digits, see uuidgen)", w[3]);
+		return -EINVAL;
+	}
+	strcpy(r->mdev_type, w[2]);
+	for (i = 0; i < 36; i++)
+		r->uuid[i] = w[3][i] >= 'A' && w[3][i] <= 'F' ? w[3][i] + 32 : w[3][i];
+	for (i = 4; i < n; i++) {
+		if (!strcmp(w[i], "start=auto") || !strcmp(w[i], "start=manual")) {
+			r->start_manual = !strcmp(w[i], "start=manual");
+			continue;
+		}
+		line_error(lc, "unknown option '%s' for mdev (expected start=auto or start=manual)",
+			   w[i]);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static int parse_vfs(struct line_ctx *lc, struct rule *r, const char *val)
+{
+	char *end;
+	unsigned long v;
+
+	errno = 0;
+	v = strtoul(val, &end, 10);
+	if (errno || !*val || *end || val[0] == '-' || v > CONFIG_VFS_MAX) {
+		line_error(lc, "bad value '%s' for vfs= (expected 0..%d)", val, CONFIG_VFS_MAX);
+		return -EINVAL;
+	}
+	r->vfs = v;
+	return 0;
+}
+
+static int parse_sriov(struct line_ctx *lc, struct rule *r, char **w, int n)
+{
+	bool have_vfs = false;
+	int i;
+
+	if (n < 2 || parse_addr_word(lc, "physical function", w[1], &r->parent) < 0) {
+		if (n < 2)
+			line_error(lc, "sriov needs PF vfs=N");
+		return -EINVAL;
+	}
+	for (i = 2; i < n; i++) {
+		int err;
+
+		if (!strncmp(w[i], "vfs=", 4)) {
+			err = parse_vfs(lc, r, w[i] + 4);
+			have_vfs = true;
+		} else if (!strncmp(w[i], "driver=", 7)) {
+			err = parse_driver(lc, r, w[i] + 7);
+		} else {
+			line_error(lc, "unknown option '%s' for sriov", w[i]);
+			err = -EINVAL;
+		}
+		if (err < 0)
+			return err;
+	}
+	if (!have_vfs) {
+		line_error(lc, "sriov needs vfs=N");
+		return -EINVAL;
+	}
+	return 0;
+}
+
+/* Split at blanks; '#' at the start of a word ends the line.  Returns word count or -E2BIG. */
+static int split_words(char *s, char **w)
+{
+	int n = 0;
+
+	for (;;) {
+		s += strspn(s, " \t");
+		if (!*s || *s == '#')
+			return n;
+		if (n == WORDS_MAX)
+			return -E2BIG;
+		w[n++] = s;
+		s += strcspn(s, " \t");
+		if (*s)
+			*s++ = '\0';
+	}
+}
+
+static int parse_line(struct line_ctx *lc, char *text)
+{
+	static const char *const kinds[] = { "claim", "mdev", "sriov" };
+	char *w[WORDS_MAX];
+	struct rule *r;
+	int n, k, err;
+
+	n = split_words(text, w);
+	if (n == 0)
+		return 0;
+	if (n < 0) {
+		line_error(lc, "more than %d words", WORDS_MAX);
+		return 0;
+	}
+	for (k = 0; k < 3 && strcmp(w[0], kinds[k]); k++)
+		;
+	if (k == 3) {
+		line_error(lc, "unknown directive '%s' (expected claim, mdev or sriov)", w[0]);
+		return 0;
+	}
+	r = config_add_rule(lc->c, k, lc->file, lc->line);
+	if (!r)
+		return lc->c->nrules >= CONFIG_RULES_MAX ? -E2BIG : -ENOMEM;
+	err = k == RULE_CLAIM  ? parse_claim(lc, r, w, n)
+	      : k == RULE_MDEV ? parse_mdev(lc, r, w, n)
+			       : parse_sriov(lc, r, w, n);
+	if (err < 0) {
+		free(r->sel);
+		lc->c->nrules--;
+	}
+	return err == -ENOMEM ? err : 0;
+}
+
+/* A config line is text: tabs are the only control bytes allowed. */
+static int first_binary_byte(const char *s, size_t len)
+{
+	size_t i;
+
+	for (i = 0; i < len; i++) {
+		unsigned char ch = s[i];
+
+		if ((ch < 0x20 && ch != '\t') || ch == 0x7f)
+			return ch;
+	}
+	return -1;
+}
+
+static int check_and_parse_line(struct line_ctx *lc, const char *s, size_t len)
+{
+	char text[CONFIG_LINE_MAX + 1];
+	int bad;
+
+	if (len > 0 && s[len - 1] == '\r') /* CRLF files from other systems */
+		len--;
+	if (len > CONFIG_LINE_MAX) {
+		line_error(lc, "line longer than %d bytes", CONFIG_LINE_MAX);
+		return 0;
+	}
+	bad = first_binary_byte(s, len);
+	if (bad >= 0) {
+		line_error(lc, "binary byte 0x%02x in a text line", bad);
+		return 0;
+	}
+	memcpy(text, s, len);
+	text[len] = '\0';
+	return parse_line(lc, text);
+}
+
+static const char *remember_file(struct config *c, const char *file)
+{
+	char **n, *dup;
+
+	if (c->nfiles && !strcmp(c->files[c->nfiles - 1], file))
+		return c->files[c->nfiles - 1];
+	dup = strdup(file);
+	n = realloc(c->files, (c->nfiles + 1) * sizeof(*n));
+	if (!dup || !n) {
+		free(dup);
+		if (n)
+			c->files = n;
+		return NULL;
+	}
+	c->files = n;
+	c->files[c->nfiles++] = dup;
+	return dup;
+}
+
+int config_parse_buffer(struct config *c, const char *file, const char *buf, size_t len)
+{
+	unsigned int file_errors = 0;
+	struct line_ctx lc = { c, NULL, 0, &file_errors };
+	const char *p = buf, *end = buf + len;
+
+	lc.file = remember_file(c, file);
+	if (!lc.file)
+		return -ENOMEM;
+	sha256_update(&c->hash, buf, len);
+	while (p < end) {
+		const char *nl = memchr(p, '\n', end - p);
+		size_t n = nl ? (size_t)(nl - p) : (size_t)(end - p);
+		int err;
+
+		lc.line++;
+		err = check_and_parse_line(&lc, p, n);
+		if (err == -E2BIG) {
+			ERR("%s:%u: more than %d rules, ignoring this line and the rest", file,
+			    lc.line, CONFIG_RULES_MAX);
+			c->errors++;
+			return 0;
+		}
+		if (err < 0)
+			return err;
+		if (file_errors >= CONFIG_ERRORS_PER_FILE && nl && nl + 1 < end) {
+			ERR("%s: too many errors, ignoring the rest of the file (is it a config file?)",
+			    file);
+			return 0;
+		}
+		p = n == (size_t)(end - p) ? end : nl + 1;
+	}
+	return 0;
+}
+
+static int load_file(struct config *c, struct root *root, const char *file, bool must_exist)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	int err;
+
+	err = root_read_all(root, file, CONFIG_FILE_MAX, &buf, &len);
+	if (err == -ENOENT && !must_exist) {
+		DBG("%s: not found, no rules from it", file);
+		return 0;
+	}
+	if (err == -EFBIG) {
+		ERR("%s: larger than %d bytes, ignoring the whole file", file, CONFIG_FILE_MAX);
+		c->errors++;
+		return 0;
+	}
+	if (err < 0) {
+		errno = -err;
+		ERR("%s: cannot read: %m, ignoring it", file);
+		c->errors++;
+		return 0;
+	}
+	err = config_parse_buffer(c, file, buf, len);
+	free(buf);
+	return err;
+}
+
+static int cmp_names(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static bool conf_name(const char *name)
+{
+	size_t n = strlen(name);
+
+	return name[0] != '.' && n > 5 && !strcmp(name + n - 5, ".conf");
+}
+
+/* Names of /etc/gpupass.d/\*.conf in strcmp order, like modprobe.d. */
+static int list_dropins(struct root *root, const char *dir, char ***names, unsigned int *count)
+{
+	struct dirent *de;
+	unsigned int n = 0;
+	char **v = NULL;
+	DIR *d;
+
+	d = root_opendir(root, dir);
+	if (!d)
+		return errno == ENOENT ? 0 : -errno;
+	while ((de = readdir(d))) {
+		if (!conf_name(de->d_name))
+			continue;
+		if (n == CONFIG_FILES_MAX) {
+			WRN("%s: more than %d .conf files, ignoring the rest", dir,
+			    CONFIG_FILES_MAX);
+			break;
+		}
+		if (n % 8 == 0) {
+			char **nv = realloc(v, (n + 8) * sizeof(*nv));
+
+			if (!nv)
+				break;
+			v = nv;
+		}
+		v[n] = strdup(de->d_name);
+		if (v[n])
+			n++;
+	}
+	closedir(d);
+	if (n)
+		qsort(v, n, sizeof(*v), cmp_names);
+	*names = v;
+	*count = n;
+	return 0;
+}
+
+int config_load(struct config *c, struct root *root, const char *file)
+{
+	static const char dir[] = "/etc/gpupass.d";
+	char **names = NULL, path[512];
+	unsigned int i, n = 0;
+	int err;
+
+	if (file)
+		return load_file(c, root, file, true);
+	err = load_file(c, root, "/etc/gpupass.conf", false);
+	if (err < 0)
+		return err;
+	err = list_dropins(root, dir, &names, &n);
+	if (err < 0) {
+		errno = -err;
+		ERR("%s: cannot list: %m, ignoring it", dir);
+		c->errors++;
+	}
+	for (i = 0; i < n && err >= 0; i++) {
+		snprintf(path, sizeof(path), "%s/%s", dir, names[i]);
+		err = load_file(c, root, path, false);
+	}
+	for (i = 0; i < n; i++)
+		free(names[i]);
+	free(names);
+	return err < 0 ? err : 0;
+}

@@ -1,0 +1,100 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * /etc/gpupass.conf and /etc/gpupass.d/\*.conf: one directive per line,
+ *   claim SELECTOR... [driver=NAME] [with=none|functions|group] [expect=VVVV:DDDD]
+ *         [allow-boot-vga] [allow-storage] [optional]
+ *   mdev  PARENT TYPE UUID [start=auto|manual]
+ *   sriov PF vfs=N [driver=NAME]
+ * '#' starts a comment.  A bad line is reported as "FILE:LINE: what is wrong"
+ * and skipped; the rest of the file still applies.
+ */
+#ifndef GPUPASS_CONFIG_H
+#define GPUPASS_CONFIG_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "pci/pciaddr.h"
+#include "pci/selector.h"
+#include "base/sha256.h"
+
+#define CONFIG_LINE_MAX 1024
+#define CONFIG_FILE_MAX (64 * 1024)
+#define CONFIG_RULES_MAX 256
+#define CONFIG_SELECTORS_MAX 32
+#define CONFIG_FILES_MAX 64
+#define CONFIG_ERRORS_PER_FILE 20
+#define CONFIG_VFS_MAX 2048
+#define DRIVER_NAME_MAX 56 /* MODULE_NAME_LEN */
+#define MDEV_TYPE_MAX 64
+#define DEFAULT_DRIVER "vfio-pci"
+
+enum rule_kind { RULE_CLAIM, RULE_MDEV, RULE_SRIOV };
+enum with_mode { WITH_NONE, WITH_FUNCTIONS, WITH_GROUP };
+
+struct rule {
+	enum rule_kind kind;
+	const char *file; /* NULL: the kernel command line */
+	unsigned int line;
+	char driver[DRIVER_NAME_MAX];
+	/* claim */
+	struct selector *sel;
+	unsigned int nsel;
+	enum with_mode with;
+	bool has_expect, allow_boot_vga, allow_storage, optional;
+	uint16_t expect_vendor, expect_device;
+	/* mdev: parent; sriov: the physical function */
+	struct pci_addr parent;
+	char mdev_type[MDEV_TYPE_MAX];
+	char uuid[37];
+	bool start_manual;
+	unsigned int vfs;
+};
+
+struct config {
+	struct rule *rules;
+	unsigned int nrules;
+	struct selector *skip; /* gpupass.skip= */
+	unsigned int nskip;
+	char **files; /* names rules point into */
+	unsigned int nfiles;
+	unsigned int errors;
+	bool disabled;
+	char disabled_by[32];
+	bool debug;
+	struct sha256 hash;
+};
+
+void config_init(struct config *c);
+void config_free(struct config *c);
+
+/*
+ * Parse @len bytes of @buf as the contents of @file.  Bad lines are logged
+ * and counted in c->errors.  Returns 0 or -ENOMEM.
+ */
+int config_parse_buffer(struct config *c, const char *file, const char *buf, size_t len);
+
+struct root;
+/*
+ * Load @file if given, else /etc/gpupass.conf and /etc/gpupass.d/\*.conf (in
+ * name order) under @root.  A missing default file is not an error; a missing
+ * explicit @file is.  Returns 0 or -errno for a failure that stopped loading.
+ */
+int config_load(struct config *c, struct root *root, const char *file);
+
+/* "FILE:LINE" or "kernel command line" into @buf. */
+const char *rule_origin(const struct rule *r, char *buf, size_t size);
+/* The rule as a config line would say it ("claim 1002:6608 with=functions"), into @buf. */
+const char *rule_format(const struct rule *r, char *buf, size_t size);
+const char *rule_kind_name(enum rule_kind k);
+const char *with_mode_name(enum with_mode w);
+
+/* Shared with the command-line parser: append a claim rule for @sel with defaults. */
+struct rule *config_add_rule(struct config *c, enum rule_kind kind, const char *file,
+			     unsigned int line);
+int rule_add_selector(struct rule *r, const struct selector *s);
+/* Driver and module names: [A-Za-z0-9_-], 1..55 chars. */
+bool driver_name_valid(const char *s);
+
+#endif

@@ -1,0 +1,396 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/log.h"
+#include "policy/plan.h"
+
+struct build {
+	struct plan *p;
+	struct config *c;
+	struct devices *ds;
+};
+
+const char *action_kind_name(enum action_kind k)
+{
+	static const char *const names[] = { "claim", "keep", "refuse", "skip" };
+
+	return names[k];
+}
+
+bool driver_vfio_safe(const char *driver)
+{
+	return !*driver || !strncmp(driver, "vfio", 4) || !strcmp(driver, "pci-stub") ||
+	       !strcmp(driver, "pcieport");
+}
+
+static struct action *find_action(struct plan *p, const struct pci_addr *a)
+{
+	unsigned int i;
+
+	for (i = 0; i < p->n; i++)
+		if (pci_addr_eq(&p->acts[i].dev.addr, a))
+			return &p->acts[i];
+	return NULL;
+}
+
+static struct action *add_action(struct plan *p, const struct gp_device *dev, const struct rule *r,
+				 bool companion)
+{
+	struct action *a;
+
+	if (p->n >= PLAN_ACTIONS_MAX) {
+		ERR("%s: more than %d devices selected, not claiming this one or any after it",
+		    dev->name, PLAN_ACTIONS_MAX);
+		p->problems++;
+		return NULL;
+	}
+	if (p->n % 32 == 0) {
+		struct action *n = realloc(p->acts, (p->n + 32) * sizeof(*n));
+
+		if (!n)
+			return NULL;
+		p->acts = n;
+	}
+	a = &p->acts[p->n++];
+	memset(a, 0, sizeof(*a));
+	a->dev = *dev;
+	a->rule = r;
+	a->kind = ACT_CLAIM;
+	a->companion = companion;
+	return a;
+}
+
+static bool skipped(struct config *c, struct pci_dev *pd)
+{
+	unsigned int i;
+
+	for (i = 0; i < c->nskip; i++)
+		if (selector_match(&c->skip[i], pd))
+			return true;
+	return false;
+}
+
+static int match_device(struct gp_device *dev, struct pci_dev *pd, void *data)
+{
+	struct build *b = data;
+	unsigned int r, s;
+
+	for (r = 0; r < b->c->nrules; r++) {
+		struct rule *rule = &b->c->rules[r];
+
+		if (rule->kind != RULE_CLAIM)
+			continue;
+		for (s = 0; s < rule->nsel; s++)
+			if (selector_match(&rule->sel[s], pd))
+				goto found;
+	}
+	return 0;
+found:
+	devices_fill(b->ds, dev, pd);
+	b->p->matches[r]++;
+	if (!add_action(b->p, dev, &b->c->rules[r], false))
+		return b->p->n >= PLAN_ACTIONS_MAX ? 0 : -ENOMEM;
+	if (skipped(b->c, pd)) {
+		struct action *a = &b->p->acts[b->p->n - 1];
+
+		a->kind = ACT_SKIP;
+		snprintf(a->reason, sizeof(a->reason), "gpupass.skip on the kernel command line");
+	}
+	return 0;
+}
+
+static void refuse(struct plan *p, struct action *a, const char *fmt, ...) GP_PRINTF(3, 4);
+
+static void refuse(struct plan *p, struct action *a, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(a->reason, sizeof(a->reason), fmt, ap);
+	va_end(ap);
+	a->kind = ACT_REFUSE;
+	p->problems++;
+	ERR("%s [%04x:%04x]: %s", a->dev.name, a->dev.vendor, a->dev.device, a->reason);
+}
+
+/* The safety guards, in the order an admin would want to hear about them. */
+static void guard(struct plan *p, struct action *a)
+{
+	const struct rule *r = a->rule;
+	const struct gp_device *d = &a->dev;
+	char origin[300];
+	unsigned int i;
+
+	rule_origin(r, origin, sizeof(origin));
+	for (i = 0; i < p->nprotect; i++)
+		if (pci_addr_eq(&p->protect[i].addr, &d->addr))
+			break;
+	if (i < p->nprotect)
+		refuse(
+		    p, a,
+		    "%s; gpupass never claims it, whatever the rule says (remove it from the rule at %s)",
+		    p->protect[i].why, origin);
+	else if (!a->companion && r->has_expect &&
+		 (d->vendor != r->expect_vendor || d->device != r->expect_device))
+		refuse(
+		    p, a,
+		    "expected %04x:%04x here but found %04x:%04x; not claiming it (fix the address or expect= in the rule at %s)",
+		    r->expect_vendor, r->expect_device, d->vendor, d->device, origin);
+	else if (device_is_bridge(d))
+		refuse(p, a, "is a bridge (class %04x); bridges are never claimed", d->class);
+	else if (d->boot_vga && !r->allow_boot_vga)
+		refuse(
+		    p, a,
+		    "is the boot display; not claiming it (add allow-boot-vga to the rule at %s to claim it anyway)",
+		    origin);
+	else if (device_is_storage(d) && !r->allow_storage)
+		refuse(
+		    p, a,
+		    "is a storage controller (class %04x); not claiming it (add allow-storage to the rule at %s if it holds no disk the host needs)",
+		    d->class, origin);
+	else if (!strcmp(d->driver, r->driver))
+		a->kind = ACT_KEEP;
+}
+
+static bool same_slot(const struct pci_addr *a, const struct pci_addr *b)
+{
+	return a->domain == b->domain && a->bus == b->bus && a->dev == b->dev;
+}
+
+/* Candidates for with=: the group's members, or without groups the slot's functions. */
+static int companion_candidates(struct devices *ds, const struct action *a, struct pci_addr *out)
+{
+	int n = 0, f;
+
+	if (a->dev.group >= 0)
+		return devices_group_members(ds, a->dev.group, out, GROUP_MEMBERS_MAX);
+	for (f = 0; f < 8; f++) {
+		out[n] = a->dev.addr;
+		out[n].func = f;
+		n++;
+	}
+	return n;
+}
+
+static int add_companion(struct build *b, struct action *a, const struct pci_addr *m)
+{
+	struct gp_device dev;
+	struct action *c;
+
+	if (a->rule->with == WITH_FUNCTIONS && !same_slot(m, &a->dev.addr))
+		return 0;
+	if (find_action(b->p, m) || devices_get(b->ds, m, &dev) < 0)
+		return 0;
+	if (device_is_bridge(&dev)) {
+		INF("%s: not adding bridge %s of its IOMMU group (bridges are never claimed)",
+		    a->dev.name, dev.name);
+		return 0;
+	}
+	if (devices_selected(b->ds, &dev, b->c->skip, b->c->nskip)) {
+		c = add_action(b->p, &dev, a->rule, true);
+		if (c) {
+			c->kind = ACT_SKIP;
+			snprintf(c->reason, sizeof(c->reason),
+				 "gpupass.skip on the kernel command line");
+		}
+		return 0;
+	}
+	c = add_action(b->p, &dev, a->rule, true);
+	if (!c)
+		return b->p->n >= PLAN_ACTIONS_MAX ? 0 : -ENOMEM;
+	snprintf(c->reason, sizeof(c->reason), "with=%s of %s", with_mode_name(a->rule->with),
+		 a->dev.name);
+	guard(b->p, c);
+	return 0;
+}
+
+static int add_companions(struct build *b)
+{
+	struct pci_addr members[GROUP_MEMBERS_MAX];
+	unsigned int i, nprimary = b->p->n;
+	int n, j, err;
+
+	for (i = 0; i < nprimary; i++) {
+		struct action a = b->p->acts[i]; /* add_action() may move the array */
+
+		if (a.rule->with == WITH_NONE || (a.kind != ACT_CLAIM && a.kind != ACT_KEEP))
+			continue;
+		n = companion_candidates(b->ds, &a, members);
+		for (j = 0; j < n; j++) {
+			err = add_companion(b, &a, &members[j]);
+			if (err < 0)
+				return err;
+		}
+	}
+	return 0;
+}
+
+static bool claimed(const struct action *a)
+{
+	return a && (a->kind == ACT_CLAIM || a->kind == ACT_KEEP);
+}
+
+static void record_issue(struct plan *p, const struct action *a, const struct gp_device *m)
+{
+	struct group_issue *n = realloc(p->issues, (p->nissues + 1) * sizeof(*n));
+
+	if (!n)
+		return;
+	p->issues = n;
+	n[p->nissues].group = a->dev.group;
+	n[p->nissues].rule = a->rule;
+	n[p->nissues].member = *m;
+	p->nissues++;
+}
+
+/* One group: every endpoint must end on a VFIO-safe driver, or VFIO refuses the group. */
+static void check_group(struct build *b, const struct action *a)
+{
+	struct pci_addr members[GROUP_MEMBERS_MAX];
+	char origin[300];
+	int n, j;
+
+	n = devices_group_members(b->ds, a->dev.group, members, GROUP_MEMBERS_MAX);
+	rule_origin(a->rule, origin, sizeof(origin));
+	for (j = 0; j < n; j++) {
+		struct gp_device m;
+
+		if (claimed(find_action(b->p, &members[j])) ||
+		    devices_get(b->ds, &members[j], &m) < 0 || device_is_bridge(&m))
+			continue;
+		if (*m.driver && driver_vfio_safe(m.driver))
+			continue;
+		record_issue(b->p, a, &m);
+		WRN("IOMMU group %d will not be viable for %s: %s [%04x:%04x] (driver: %s) is not claimed; add with=group to the rule at %s, or claim it",
+		    a->dev.group, a->dev.name, m.name, m.vendor, m.device,
+		    *m.driver ? m.driver : "none yet", origin);
+		b->p->problems++;
+	}
+}
+
+static void check_groups(struct build *b)
+{
+	unsigned int i, k;
+
+	for (i = 0; i < b->p->n; i++) {
+		const struct action *a = &b->p->acts[i];
+		bool seen = false;
+
+		if (!claimed(a) || a->dev.group < 0)
+			continue;
+		for (k = 0; k < i && !seen; k++)
+			seen = claimed(&b->p->acts[k]) && b->p->acts[k].dev.group == a->dev.group;
+		if (!seen)
+			check_group(b, a);
+	}
+}
+
+static void check_iommu(struct build *b)
+{
+	unsigned int i;
+
+	if (b->p->iommu)
+		return;
+	for (i = 0; i < b->p->n; i++) {
+		if (b->p->acts[i].kind != ACT_CLAIM ||
+		    strncmp(b->p->acts[i].rule->driver, "vfio", 4))
+			continue;
+		ERR("no IOMMU groups in sysfs: the IOMMU is off, so vfio-pci cannot take %s; add intel_iommu=on (Intel CPUs) or amd_iommu=on (AMD CPUs) to the kernel command line and enable VT-d/AMD-Vi in the firmware; the devices are still kept off their host drivers",
+		    b->p->acts[i].dev.name);
+		b->p->problems++;
+		return;
+	}
+}
+
+static void check_unmatched(struct build *b)
+{
+	char origin[300];
+	unsigned int r;
+
+	for (r = 0; r < b->c->nrules; r++) {
+		const struct rule *rule = &b->c->rules[r];
+
+		if (rule->kind != RULE_CLAIM || rule->optional || b->p->matches[r])
+			continue;
+		WRN("%s: claim matched no PCI device (check the IDs with 'lspci -nn', or add 'optional')",
+		    rule_origin(rule, origin, sizeof(origin)));
+		b->p->problems++;
+	}
+}
+
+static int cmp_actions(const void *a, const void *b)
+{
+	return pci_addr_cmp(&((const struct action *)a)->dev.addr,
+			    &((const struct action *)b)->dev.addr);
+}
+
+int plan_build(struct plan *p, struct config *c, struct devices *ds)
+{
+	struct build b = { p, c, ds };
+	unsigned int i;
+	int err;
+
+	const struct protected_dev *protect = p->protect;
+	unsigned int nprotect = p->nprotect;
+
+	memset(p, 0, sizeof(*p));
+	p->protect = protect;
+	p->nprotect = nprotect;
+	p->nrules = c->nrules;
+	p->matches = calloc(c->nrules + 1, sizeof(*p->matches));
+	if (!p->matches)
+		return -ENOMEM;
+	p->iommu = devices_iommu_present(ds);
+	err = devices_foreach(ds, match_device, &b);
+	if (err < 0)
+		return err;
+	/* readdir order is the filesystem's; messages and output go in address order. */
+	if (p->n)
+		qsort(p->acts, p->n, sizeof(*p->acts), cmp_actions);
+	for (i = 0; i < p->n; i++)
+		if (p->acts[i].kind == ACT_CLAIM)
+			guard(p, &p->acts[i]);
+	err = add_companions(&b);
+	if (err < 0)
+		return err;
+	if (p->n) /* again, for the companions appended */
+		qsort(p->acts, p->n, sizeof(*p->acts), cmp_actions);
+	check_unmatched(&b);
+	check_iommu(&b);
+	check_groups(&b);
+	return 0;
+}
+
+void plan_free(struct plan *p)
+{
+	free(p->acts);
+	free(p->matches);
+	free(p->issues);
+	memset(p, 0, sizeof(*p));
+}
+
+void plan_print(const struct plan *p, FILE *out)
+{
+	unsigned int i;
+
+	if (p->n == 0)
+		fprintf(out, "# no device selected\n");
+	for (i = 0; i < p->n; i++) {
+		const struct action *a = &p->acts[i];
+		char group[16], origin[300];
+
+		snprintf(group, sizeof(group), a->dev.group < 0 ? "-" : "%d", a->dev.group);
+		fprintf(out, "%-6s %s [%04x:%04x] class %04x group %-3s %-14s -> %-10s %s",
+			action_kind_name(a->kind), a->dev.name, a->dev.vendor, a->dev.device,
+			a->dev.class, group, *a->dev.driver ? a->dev.driver : "(none)",
+			a->kind == ACT_CLAIM || a->kind == ACT_KEEP ? a->rule->driver : "-",
+			rule_origin(a->rule, origin, sizeof(origin)));
+		if (*a->reason)
+			fprintf(out, ": %s", a->reason);
+		fputc('\n', out);
+	}
+}

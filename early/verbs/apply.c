@@ -1,0 +1,123 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* apply and plan: build the plan, carry it out, write status.json. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "boot/apply.h"
+#include "verbs/cli.h"
+#include "pci/devices.h"
+#include "base/log.h"
+#include "base/path.h"
+#include "policy/plan.h"
+#include "policy/storage.h"
+
+static bool has_claims(const struct config *c)
+{
+	unsigned int i;
+
+	for (i = 0; i < c->nrules; i++)
+		if (c->rules[i].kind == RULE_CLAIM)
+			return true;
+	return false;
+}
+
+static unsigned int count_kind(const struct plan *p, enum action_kind kind, enum bind_result result)
+{
+	unsigned int i, n = 0;
+
+	for (i = 0; i < p->n; i++)
+		n += p->acts[i].kind == kind && p->acts[i].result == result;
+	return n;
+}
+
+static void write_status(struct ctx *x)
+{
+	int err;
+
+	x->r.t.total_us = clock_us(CLOCK_MONOTONIC) - x->r.t.total_us;
+	err = status_write(x->root, &x->r);
+	if (err < 0) {
+		errno = -err;
+		WRN("cannot write %s: %m; 'gpupass status' will not know what happened at boot",
+		    STATUS_PATH);
+	}
+}
+
+/* Returns the number of problems (0: every selected device is where it should be). */
+static int run_plan(struct ctx *x, struct plan *p)
+{
+	struct protected_dev prot[STORAGE_MAX];
+	struct devices *ds = NULL;
+	uint64_t t0 = clock_us(CLOCK_MONOTONIC);
+	unsigned int failed;
+	int err;
+
+	/* On a running system, never the disks it runs from; in early boot nothing is
+	 * mounted yet to resolve, and the storage class guard is what protects. */
+	if (!x->o.early) {
+		p->protect = prot;
+		p->nprotect = storage_protected(x->root, x->sys, prot);
+	}
+	err = devices_open(&ds, x->sys, x->o.early ? EXIT_SUCCESS : EXIT_FAILURE);
+	if (err >= 0)
+		err = plan_build(p, &x->c, ds);
+	devices_close(ds);
+	x->r.plan = p;
+	x->r.t.enumerate_us = clock_us(CLOCK_MONOTONIC) - t0;
+	if (err < 0) {
+		errno = -err;
+		ERR("cannot enumerate PCI devices under %s: %m; nothing was changed",
+		    root_dir(x->sys));
+		return 1;
+	}
+	if (x->o.dry_run) {
+		plan_print(p, stdout);
+		return p->problems + x->c.errors;
+	}
+	failed = apply_plan(p, x->root, x->sys, &x->r.t);
+	NOTICE("done: %u bound, %u already bound, %u failed, %u refused or with problems",
+	       count_kind(p, ACT_CLAIM, BIND_OK), count_kind(p, ACT_KEEP, BIND_NONE), failed,
+	       p->problems);
+	return failed + p->problems + x->c.errors;
+}
+
+int cmd_apply(struct ctx *x)
+{
+	struct plan p = { 0 };
+	int problems;
+
+	if (x->o.late)
+		return cmd_apply_late(x);
+	x->r.mode = x->o.early ? "early" : "apply";
+	x->r.t.boottime_ms = clock_us(CLOCK_BOOTTIME) / 1000;
+	x->r.t.total_us = clock_us(CLOCK_MONOTONIC);
+	if (cli_open_roots(x, true) < 0 || cli_load_config(x, true) < 0)
+		return 1;
+	if (x->c.disabled) {
+		NOTICE("disabled by %s on the kernel command line; not touching any device",
+		       x->c.disabled_by);
+		if (!x->o.dry_run)
+			write_status(x);
+		return 0;
+	}
+	if (!has_claims(&x->c)) {
+		INF("no claim rules in the config; nothing to do");
+		if (x->o.dry_run)
+			printf("# no claim rules\n");
+		else
+			write_status(x);
+		return x->c.errors ? 1 : 0;
+	}
+	problems = run_plan(x, &p);
+	if (!x->o.dry_run)
+		write_status(x);
+	plan_free(&p);
+	return problems ? 1 : 0;
+}
+
+int cmd_plan(struct ctx *x)
+{
+	x->o.dry_run = true;
+	return cmd_apply(x);
+}

@@ -1,0 +1,165 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* check and modules: verbs that read only the config. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/utsname.h>
+#include <string.h>
+
+#include "verbs/cli.h"
+#include "pci/devices.h"
+#include "late/late.h"
+#include "base/log.h"
+#include "pci/modload.h"
+#include "base/path.h"
+#include "policy/plan.h"
+#include "policy/storage.h"
+
+/* The IOMMU switch for this CPU's vendor, from /proc/cpuinfo. */
+static const char *iommu_param(struct ctx *x)
+{
+	char *buf = NULL;
+	size_t len;
+	const char *p = "intel_iommu=on (Intel CPUs) or amd_iommu=on (AMD CPUs)";
+
+	if (root_read_all(x->root, "/proc/cpuinfo", 1 << 20, &buf, &len) < 0)
+		return p;
+	if (strstr(buf, "GenuineIntel"))
+		p = "intel_iommu=on iommu=pt";
+	else if (strstr(buf, "AuthenticAMD"))
+		p = "amd_iommu=on iommu=pt";
+	free(buf);
+	return p;
+}
+
+static unsigned int check_iommu(struct ctx *x, struct devices *ds)
+{
+	if (devices_iommu_present(ds))
+		return 0;
+	ERR("the IOMMU is off (no IOMMU groups in sysfs): add %s to the kernel command line and enable VT-d/AMD-Vi in the firmware settings",
+	    iommu_param(x));
+	return 1;
+}
+
+static unsigned int check_modules(struct ctx *x)
+{
+	struct modload *m = NULL;
+	unsigned int i, k, errors = 0;
+	struct utsname u;
+
+	if (modload_new(&m, x->root, x->sys) < 0)
+		return 1;
+	uname(&u);
+	for (i = 0; i < x->c.nrules; i++) {
+		const char *drv = x->c.rules[i].driver;
+
+		for (k = 0; k < i && strcmp(x->c.rules[k].driver, drv); k++)
+			;
+		if (k < i || x->c.rules[i].kind == RULE_MDEV || modload_available(m, drv) >= 0)
+			continue;
+		ERR("driver %s (rule at %s:%u) is not built in, not loaded, and kernel %s has no module for it; install it or fix driver=",
+		    drv, x->c.rules[i].file ? x->c.rules[i].file : "kernel command line",
+		    x->c.rules[i].line, u.release);
+		errors++;
+	}
+	modload_free(m);
+	return errors;
+}
+
+/* Claims that would take a disk the host needs are errors, allow-storage or not. */
+static unsigned int check_storage(struct ctx *x, struct devices *ds)
+{
+	struct protected_dev prot[STORAGE_MAX];
+	struct plan p = { 0 };
+	unsigned int i, errors = 0;
+	int err;
+
+	p.protect = prot;
+	p.nprotect = storage_protected(x->root, x->sys, prot);
+	log_mute(1); /* 'gpupass plan' shows the rest; here only the storage guard */
+	err = plan_build(&p, &x->c, ds);
+	log_mute(0);
+	for (i = 0; err >= 0 && i < p.n; i++) {
+		const struct action *a = &p.acts[i];
+		unsigned int k;
+
+		for (k = 0; k < p.nprotect && a->kind == ACT_REFUSE; k++) {
+			if (!pci_addr_eq(&prot[k].addr, &a->dev.addr))
+				continue;
+			ERR("%s [%04x:%04x]: %s", a->dev.name, a->dev.vendor, a->dev.device,
+			    a->reason);
+			errors++;
+		}
+	}
+	plan_free(&p);
+	return err < 0 ? errors + 1 : errors;
+}
+
+/* On a running system (or a captured tree): IOMMU, modules, the storage guard. */
+static unsigned int check_system(struct ctx *x)
+{
+	struct devices *ds = NULL;
+	unsigned int errors;
+
+	if (!x->sys || root_exists(x->sys, "bus/pci/devices") != 1) {
+		printf(
+		    "system checks skipped: no PCI devices in sysfs (a chroot or image build)\n");
+		return 0;
+	}
+	if (devices_open(&ds, x->sys, EXIT_FAILURE) < 0)
+		return 1;
+	errors = check_iommu(x, ds) + check_modules(x) + check_storage(x, ds);
+	devices_close(ds);
+	return errors;
+}
+
+int cmd_check(struct ctx *x)
+{
+	unsigned int i, kinds[3] = { 0 }, sys_errors;
+	bool sys_ok;
+
+	if (x->argc > 0)
+		x->o.config = x->argv[0];
+	if (cli_open_roots(x, false) < 0 || cli_load_config(x, true) < 0)
+		return 1;
+	for (i = 0; i < x->c.nrules; i++)
+		kinds[x->c.rules[i].kind]++;
+	printf("%s: %u claim, %u mdev, %u sriov rules, %u errors\n",
+	       x->o.config ? x->o.config : "/etc/gpupass.conf (+ /etc/gpupass.d)", kinds[0],
+	       kinds[1], kinds[2], x->c.errors);
+	/* Quietly: a missing sysfs only means "not on a running system". */
+	log_mute(1);
+	sys_ok = cli_open_roots(x, true) >= 0;
+	log_mute(0);
+	sys_errors = sys_ok && kinds[RULE_CLAIM] + kinds[RULE_SRIOV] ? check_system(x) : 0;
+	/* mdev and sriov prerequisites (i915 enable_gvt, kvmgt, SR-IOV capability). */
+	if (sys_ok && kinds[RULE_MDEV] + kinds[RULE_SRIOV] &&
+	    root_exists(x->sys, "bus/pci/devices") == 1) {
+		int late = late_check(x);
+
+		sys_errors += late > 0 ? late : 0;
+	}
+	if (sys_ok && sys_errors)
+		printf("system: %u errors\n", sys_errors);
+	return x->c.errors || sys_errors ? 1 : 0;
+}
+
+int cmd_modules(struct ctx *x)
+{
+	const char *seen[CONFIG_RULES_MAX + 1];
+	unsigned int i, k, n = 0;
+
+	if (cli_open_roots(x, false) < 0)
+		return 1;
+	if (cli_load_config(x, false) < 0)
+		return 1;
+	seen[n++] = DEFAULT_DRIVER;
+	for (i = 0; i < x->c.nrules; i++) {
+		for (k = 0; k < n && strcmp(seen[k], x->c.rules[i].driver); k++)
+			;
+		if (k == n && x->c.rules[i].kind != RULE_MDEV)
+			seen[n++] = x->c.rules[i].driver;
+	}
+	for (k = 0; k < n; k++)
+		puts(seen[k]);
+	return 0;
+}

@@ -1,0 +1,116 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * release SEL... | --all: give devices back to their normal drivers.  --all
+ * takes every device held by a driver_override (what gpupass sets).
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "boot/bind.h"
+#include "verbs/cli.h"
+#include "pci/devices.h"
+#include "base/log.h"
+#include "base/path.h"
+#include "policy/plan.h"
+
+struct release {
+	struct ctx *x;
+	struct devices *ds;
+	struct selector *sel;
+	unsigned int nsel;
+	struct gp_device *devs; /* held devices selected, released in address order */
+	unsigned int n;
+};
+
+static int collect(struct gp_device *dev, struct pci_dev *pd, void *data)
+{
+	struct release *r = data;
+	struct gp_device *n;
+	unsigned int i;
+	bool hit = r->x->o.all;
+
+	for (i = 0; i < r->nsel && !hit; i++)
+		hit = selector_match(&r->sel[i], pd);
+	if (!hit)
+		return 0;
+	devices_fill(r->ds, dev, pd);
+	/* Held by gpupass: an override, or a VFIO/pci-stub driver. */
+	if (!dev->has_override &&
+	    (!*dev->driver || !strcmp(dev->driver, "pcieport") || !driver_vfio_safe(dev->driver)))
+		return 0;
+	n = realloc(r->devs, (r->n + 1) * sizeof(*n));
+	if (!n)
+		return -ENOMEM;
+	r->devs = n;
+	r->devs[r->n++] = *dev;
+	return 0;
+}
+
+static int by_name(const void *a, const void *b)
+{
+	return strcmp(((const struct gp_device *)a)->name, ((const struct gp_device *)b)->name);
+}
+
+/* Returns 0 when the device ended off VFIO, 1 otherwise. */
+static int release_one(struct release *r, const struct gp_device *d)
+{
+	char after[DRIVER_NAME_MAX];
+	int err;
+
+	if (r->x->o.dry_run) {
+		printf("%s [%04x:%04x]: would release it from %s\n", d->name, d->vendor, d->device,
+		       *d->driver ? d->driver : "its driver_override");
+		return 0;
+	}
+	err = release_device(r->x->sys, d, after, sizeof(after));
+	if (err == -ENODEV) {
+		printf("%s [%04x:%04x]: released, no driver took it\n", d->name, d->vendor,
+		       d->device);
+		return 0;
+	}
+	if (err < 0)
+		return 1;
+	if (driver_vfio_safe(after) && strcmp(after, "pcieport")) {
+		ERR("%s [%04x:%04x]: still on %s after release (vfio-pci.ids= or a new_id still matches it)",
+		    d->name, d->vendor, d->device, after);
+		return 1;
+	}
+	printf("%s [%04x:%04x]: released, now on %s\n", d->name, d->vendor, d->device, after);
+	return 0;
+}
+
+int cmd_release(struct ctx *x)
+{
+	struct release r = { .x = x };
+	unsigned int i, failed = 0;
+	int err;
+
+	if (!x->o.all && x->argc == 0) {
+		ERR("release needs selectors or --all; see gpupass --help");
+		return 2;
+	}
+	if (cli_open_roots(x, true) < 0 || cli_selectors(x, &r.sel, &r.nsel) < 0)
+		return x->sys ? 2 : 1;
+	err = devices_open(&r.ds, x->sys, EXIT_FAILURE);
+	if (err >= 0)
+		err = devices_foreach(r.ds, collect, &r);
+	devices_close(r.ds);
+	free(r.sel);
+	if (err < 0) {
+		errno = -err;
+		ERR("cannot walk PCI devices under %s: %m", root_dir(x->sys));
+		free(r.devs);
+		return 1;
+	}
+	if (r.n)
+		qsort(r.devs, r.n, sizeof(*r.devs), by_name);
+	for (i = 0; i < r.n; i++)
+		failed += release_one(&r, &r.devs[i]);
+	if (r.n == 0)
+		printf(
+		    "nothing to release: no selected device is held by vfio or a driver_override\n");
+	free(r.devs);
+	return failed ? 1 : 0;
+}

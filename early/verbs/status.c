@@ -1,0 +1,260 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * status: for each rule, the devices it selects, where they are now, their
+ * IOMMU group's viability and what happened at boot; a warning when the
+ * initramfs that booted holds another config than /etc.  Exit 0 only when
+ * every rule is satisfied.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "policy/bootrec.h"
+#include "verbs/cli.h"
+#include "pci/devices.h"
+#include "base/json.h"
+#include "base/log.h"
+#include "base/path.h"
+#include "policy/plan.h"
+
+struct status {
+	struct ctx *x;
+	struct plan p;
+	struct boot_record b;
+	bool stale;
+	const char *fix;
+	unsigned int satisfied, claim_rules;
+};
+
+static const char *device_state(const struct action *a)
+{
+	static const char *const states[] = { "not-claimed", "claimed", "refused", "skipped" };
+
+	return states[a->kind];
+}
+
+static bool rule_satisfied(const struct status *s, const struct rule *r)
+{
+	unsigned int i, claimed = 0;
+
+	for (i = 0; i < s->p.n; i++) {
+		if (s->p.acts[i].rule != r)
+			continue;
+		if (s->p.acts[i].kind == ACT_CLAIM)
+			return false; /* selected but not on its driver now */
+		claimed += s->p.acts[i].kind == ACT_KEEP;
+	}
+	for (i = 0; i < s->p.nissues; i++)
+		if (s->p.issues[i].rule == r)
+			return false;
+	return claimed > 0 || r->optional;
+}
+
+/* The command that rebuilds whichever initramfs generator this system uses. */
+static const char *rebuild_command(struct root *root)
+{
+	if (root_exists(root, "/usr/sbin/update-initramfs") == 1)
+		return "update-initramfs -u";
+	if (root_exists(root, "/usr/bin/dracut") == 1 || root_exists(root, "/usr/sbin/dracut") == 1)
+		return "dracut -f";
+	return "update-initramfs -u (Debian) or dracut -f";
+}
+
+static void print_boot(const struct status *s)
+{
+	if (!s->b.present)
+		printf(
+		    "boot: no record (%s is missing): gpupass did not run in the initramfs; rebuild it with '%s' and reboot\n",
+		    STATUS_PATH, rebuild_command(s->x->root));
+	else if (s->b.disabled)
+		printf("boot: gpupass was disabled by %s on the kernel command line\n",
+		       s->b.disabled_by);
+	else
+		printf("boot: gpupass ran (%s) %lld ms after the kernel started\n", s->b.mode,
+		       s->b.started_ms);
+}
+
+static void print_device(const struct status *s, const struct action *a)
+{
+	const struct boot_device *bd = bootrec_find(&s->b, &a->dev.addr);
+	char group[16];
+
+	snprintf(group, sizeof(group), a->dev.group < 0 ? "-" : "%d", a->dev.group);
+	printf("  %s [%04x:%04x] group %s: %s", a->dev.name, a->dev.vendor, a->dev.device, group,
+	       *a->dev.driver ? a->dev.driver : "no driver");
+	if (a->kind != ACT_KEEP)
+		printf(", %s%s%s", device_state(a), *a->reason ? ": " : "", a->reason);
+	if (bd)
+		printf(" (at boot: %s%s%s)", bd->result, *bd->reason ? ", " : "", bd->reason);
+	putchar('\n');
+}
+
+static void print_rule(struct status *s, const struct rule *r)
+{
+	char origin[300], text[512];
+	unsigned int i;
+	bool ok = rule_satisfied(s, r);
+
+	printf("rule %s: %s (-> %s): %s\n", rule_origin(r, origin, sizeof(origin)),
+	       rule_format(r, text, sizeof(text)), r->driver, ok ? "ok" : "NOT SATISFIED");
+	for (i = 0; i < s->p.n; i++)
+		if (s->p.acts[i].rule == r)
+			print_device(s, &s->p.acts[i]);
+	for (i = 0; i < s->p.nissues; i++) {
+		const struct group_issue *g = &s->p.issues[i];
+
+		if (g->rule == r)
+			printf(
+			    "  group %d is not viable: %s [%04x:%04x] is on %s (add with=group or claim it)\n",
+			    g->group, g->member.name, g->member.vendor, g->member.device,
+			    *g->member.driver ? g->member.driver : "no driver yet");
+	}
+	if (r->kind == RULE_CLAIM && !s->p.matches[r - s->x->c.rules] && !r->optional)
+		printf("  selects no PCI device\n");
+}
+
+static void print_text(struct status *s)
+{
+	unsigned int i;
+
+	print_boot(s);
+	if (!s->p.iommu)
+		printf(
+		    "iommu: off (no IOMMU groups): vfio-pci cannot take devices; see 'gpupass check'\n");
+	for (i = 0; i < s->x->c.nrules; i++)
+		if (s->x->c.rules[i].kind == RULE_CLAIM)
+			print_rule(s, &s->x->c.rules[i]);
+	if (s->b.nlate)
+		printf("later stage:\n");
+	for (i = 0; i < s->b.nlate; i++)
+		printf("  %s\n", s->b.late[i]);
+	if (s->stale)
+		printf(
+		    "warning: the initramfs that booted holds another config than /etc/gpupass.conf; run '%s' and reboot\n",
+		    s->fix);
+	printf("%u of %u claim rules satisfied\n", s->satisfied, s->claim_rules);
+}
+
+static void json_device(struct json *j, const struct status *s, const struct action *a)
+{
+	const struct boot_device *bd = bootrec_find(&s->b, &a->dev.addr);
+
+	json_object_begin(j, NULL);
+	status_json_ids(j, &a->dev);
+	json_int(j, "iommu_group", a->dev.group);
+	json_string(j, "driver", *a->dev.driver ? a->dev.driver : NULL);
+	json_string(j, "state", device_state(a));
+	json_string(j, "reason", a->reason);
+	json_string(j, "boot_result", bd ? bd->result : NULL);
+	json_string(j, "boot_reason", bd ? bd->reason : NULL);
+	json_object_end(j);
+}
+
+static void json_rule(struct json *j, struct status *s, const struct rule *r)
+{
+	char origin[300];
+	unsigned int i;
+
+	json_object_begin(j, NULL);
+	json_string(j, "origin", rule_origin(r, origin, sizeof(origin)));
+	json_string(j, "target", r->driver);
+	json_bool(j, "optional", r->optional);
+	json_bool(j, "satisfied", rule_satisfied(s, r));
+	json_array_begin(j, "devices");
+	for (i = 0; i < s->p.n; i++)
+		if (s->p.acts[i].rule == r)
+			json_device(j, s, &s->p.acts[i]);
+	json_array_end(j);
+	json_array_begin(j, "group_issues");
+	for (i = 0; i < s->p.nissues; i++) {
+		if (s->p.issues[i].rule != r)
+			continue;
+		json_object_begin(j, NULL);
+		json_int(j, "iommu_group", s->p.issues[i].group);
+		json_string(j, "address", s->p.issues[i].member.name);
+		json_string(j, "driver",
+			    *s->p.issues[i].member.driver ? s->p.issues[i].member.driver : NULL);
+		json_object_end(j);
+	}
+	json_array_end(j);
+	json_object_end(j);
+}
+
+static void print_json(struct status *s)
+{
+	struct json j;
+	unsigned int i;
+
+	json_init(&j, stdout);
+	json_object_begin(&j, NULL);
+	json_int(&j, "format", 1);
+	json_object_begin(&j, "boot");
+	json_bool(&j, "recorded", s->b.present);
+	json_string(&j, "mode", s->b.present ? s->b.mode : NULL);
+	json_int(&j, "started_ms_after_boot", s->b.started_ms);
+	json_bool(&j, "disabled", s->b.disabled);
+	json_string(&j, "config_sha256", s->b.present ? s->b.config_sha256 : NULL);
+	json_object_end(&j);
+	json_string(&j, "config_sha256", s->x->r.config_sha256);
+	json_bool(&j, "initramfs_stale", s->stale);
+	json_string(&j, "fix", s->stale || !s->b.present ? s->fix : NULL);
+	json_bool(&j, "iommu", s->p.iommu);
+	json_array_begin(&j, "rules");
+	for (i = 0; i < s->x->c.nrules; i++)
+		if (s->x->c.rules[i].kind == RULE_CLAIM)
+			json_rule(&j, s, &s->x->c.rules[i]);
+	json_array_end(&j);
+	json_array_begin(&j, "late");
+	for (i = 0; i < s->b.nlate; i++)
+		json_string(&j, NULL, s->b.late[i]);
+	json_array_end(&j);
+	json_bool(&j, "satisfied",
+		  s->satisfied == s->claim_rules && !s->stale && (s->b.present || !s->claim_rules));
+	json_object_end(&j);
+}
+
+static int build(struct status *s)
+{
+	struct devices *ds = NULL;
+	int err;
+
+	err = devices_open(&ds, s->x->sys, EXIT_FAILURE);
+	if (err < 0)
+		return err;
+	log_mute(1); /* status reports refusals and groups itself */
+	err = plan_build(&s->p, &s->x->c, ds);
+	log_mute(0);
+	devices_close(ds);
+	return err;
+}
+
+int cmd_status(struct ctx *x)
+{
+	struct status s = { .x = x };
+	unsigned int i;
+	int err;
+
+	if (cli_open_roots(x, true) < 0 || cli_load_config(x, true) < 0)
+		return 1;
+	if (bootrec_load(x->root, &s.b) < 0 || build(&s) < 0) {
+		bootrec_free(&s.b);
+		return 1;
+	}
+	s.fix = rebuild_command(x->root);
+	s.stale = s.b.present && strcmp(s.b.config_sha256, x->r.config_sha256);
+	for (i = 0; i < x->c.nrules; i++) {
+		if (x->c.rules[i].kind != RULE_CLAIM)
+			continue;
+		s.claim_rules++;
+		s.satisfied += rule_satisfied(&s, &x->c.rules[i]);
+	}
+	if (x->o.json)
+		print_json(&s);
+	else
+		print_text(&s);
+	/* No record: whatever holds now, the next boot will not claim anything. */
+	err = s.satisfied == s.claim_rules && !s.stale && (s.b.present || !s.claim_rules) ? 0 : 1;
+	plan_free(&s.p);
+	bootrec_free(&s.b);
+	return err;
+}
