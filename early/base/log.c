@@ -55,11 +55,10 @@ void log_close(void)
 	kmsg_fd = -1;
 }
 
-void log_printf(int prio, const char *fmt, ...)
+static void log_vprintf(int prio, const char *fmt, va_list ap)
 {
 	char line[LOG_LINE_MAX];
 	int saved_errno = errno;
-	va_list ap;
 	int n;
 
 	if (prio <= LOG_ERR)
@@ -69,14 +68,35 @@ void log_printf(int prio, const char *fmt, ...)
 
 	/* The "<prio>" prefix is only for kmsg; stderr readers get plain lines. */
 	n = snprintf(line, sizeof(line), "<%d>gpupass: ", prio);
-	va_start(ap, fmt);
 	errno = saved_errno; /* keep %m meaningful */
 	vsnprintf(line + n, sizeof(line) - n - 1, fmt, ap);
-	va_end(ap);
 	strcat(line, "\n");
 
 	if (kmsg_fd >= 0 && write(kmsg_fd, line, strlen(line)) > 0)
 		return;
 	fputs(strchr(line, '>') + 1, log_file ? log_file : stderr);
 	errno = saved_errno;
+}
+
+void log_printf(int prio, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	log_vprintf(prio, fmt, ap);
+	va_end(ap);
+}
+
+int log_printf_errno(int prio, int err, const char *fmt, ...)
+{
+	int saved_errno = errno;
+	va_list ap;
+
+	err = err < 0 ? err : -err;
+	errno = -err;
+	va_start(ap, fmt);
+	log_vprintf(prio, fmt, ap);
+	va_end(ap);
+	errno = saved_errno;
+	return err;
 }

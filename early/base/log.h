@@ -26,11 +26,19 @@ unsigned log_error_count(void);
 void log_close(void);
 
 void log_printf(int prio, const char *fmt, ...) GP_PRINTF(2, 3);
+/*
+ * log_printf() with errno set to @err (either sign), so that "%m" says why;
+ * returns -|@err|.  The "errno = -err; ERR(... %m)" pair in one call, as
+ * systemd's log_error_errno().
+ */
+int log_printf_errno(int prio, int err, const char *fmt, ...) GP_PRINTF(3, 4);
 
 #define ERR(...) log_printf(LOG_ERR, __VA_ARGS__)
 #define WRN(...) log_printf(LOG_WARNING, __VA_ARGS__)
 #define NOTICE(...) log_printf(LOG_NOTICE, __VA_ARGS__)
 #define INF(...) log_printf(LOG_INFO, __VA_ARGS__)
 #define DBG(...) log_printf(LOG_DEBUG, __VA_ARGS__)
+#define ERR_ERRNO(err, ...) log_printf_errno(LOG_ERR, err, __VA_ARGS__)
+#define WRN_ERRNO(err, ...) log_printf_errno(LOG_WARNING, err, __VA_ARGS__)
 
 #endif

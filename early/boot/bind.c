@@ -4,37 +4,23 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "boot/bind.h"
 #include "base/log.h"
-#include "base/path.h"
-
-static int write_attr(struct root *sys, const struct gp_device *d, const char *attr,
-		      const char *val)
-{
-	char path[128];
-
-	pci_addr_sysfs(&d->addr, attr, path, sizeof(path));
-	return root_write(sys, path, val);
-}
-
-static void read_driver(struct root *sys, struct action *a)
-{
-	char path[128];
-
-	pci_addr_sysfs(&a->dev.addr, "driver", path, sizeof(path));
-	if (root_link_name(sys, path, a->driver_after, sizeof(a->driver_after)) < 0)
-		a->driver_after[0] = '\0';
-}
+#include "boot/bind.h"
+#include "pci/pcidev.h"
 
 static int fail(struct action *a, int err, const char *fmt, ...) GP_PRINTF(3, 4);
 
+/* Record and log the failure; "%m" in @fmt says @err. */
 static int fail(struct action *a, int err, const char *fmt, ...)
 {
+	int saved_errno = errno;
 	va_list ap;
 
+	errno = -err;
 	va_start(ap, fmt);
 	vsnprintf(a->reason, sizeof(a->reason), fmt, ap);
 	va_end(ap);
+	errno = saved_errno;
 	a->result = BIND_FAILED;
 	ERR("%s [%04x:%04x]: %s", a->dev.name, a->dev.vendor, a->dev.device, a->reason);
 	return err;
@@ -44,28 +30,17 @@ int bind_device(struct root *sys, struct action *a, bool driver_ok)
 {
 	const struct gp_device *d = &a->dev;
 	const char *want = a->rule->driver;
+	enum rebind_step step;
 	int err;
 
-	err = write_attr(sys, d, "driver_override", want);
-	if (err < 0) {
-		errno = -err;
+	err = pcidev_rebind(sys, &d->addr, d->driver, want, a->driver_after,
+			    sizeof(a->driver_after), &step);
+	if (err < 0 && step == REBIND_OVERRIDE)
 		return fail(a, err,
 			    "cannot set driver_override to %s: %m; leaving the device as it is",
 			    want);
-	}
-	if (*d->driver) {
-		err = write_attr(sys, d, "driver/unbind", d->name);
-		if (err < 0) {
-			errno = -err;
-			return fail(a, err, "cannot unbind it from %s: %m; it stays there",
-				    d->driver);
-		}
-	}
-	/* The probe's own error is in the kernel log; the driver link is the truth. */
-	err = root_write(sys, "bus/pci/drivers_probe", d->name);
 	if (err < 0)
-		DBG("%s: drivers_probe: %s", d->name, strerror(-err));
-	read_driver(sys, a);
+		return fail(a, err, "cannot unbind it from %s: %m; it stays there", d->driver);
 	if (!strcmp(a->driver_after, want)) {
 		a->result = BIND_OK;
 		snprintf(a->reason, sizeof(a->reason), "was %s",
@@ -83,33 +58,4 @@ int bind_device(struct root *sys, struct action *a, bool driver_ok)
 	    a, -EIO,
 	    "not bound to %s (driver now: %s); the kernel log above says why %s refused it; driver_override keeps other drivers off it",
 	    want, *a->driver_after ? a->driver_after : "none", want);
-}
-
-int release_device(struct root *sys, const struct gp_device *d, char *after, size_t size)
-{
-	char path[128];
-	int err;
-
-	/* A lone newline clears the override (drivers/base/driver.c). */
-	err = write_attr(sys, d, "driver_override", "\n");
-	if (err < 0) {
-		errno = -err;
-		ERR("%s [%04x:%04x]: cannot clear driver_override: %m; not releasing it", d->name,
-		    d->vendor, d->device);
-		return err;
-	}
-	if (*d->driver) {
-		err = write_attr(sys, d, "driver/unbind", d->name);
-		if (err < 0) {
-			errno = -err;
-			ERR("%s [%04x:%04x]: cannot unbind it from %s: %m", d->name, d->vendor,
-			    d->device, d->driver);
-			return err;
-		}
-	}
-	root_write(sys, "bus/pci/drivers_probe", d->name);
-	pci_addr_sysfs(&d->addr, "driver", path, sizeof(path));
-	if (root_link_name(sys, path, after, size) < 0)
-		after[0] = '\0';
-	return *after ? 0 : -ENODEV;
 }

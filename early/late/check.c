@@ -7,21 +7,23 @@
 #include <errno.h>
 #include <string.h>
 
-#include "verbs/cli.h"
-#include "late/late.h"
 #include "base/log.h"
 #include "base/path.h"
+#include "late/check.h"
+#include "late/mdev.h"
+#include "late/sriov.h"
+#include "pci/pcidev.h"
 
 /* i915 must drive the iGPU, with GVT-g on, and kvmgt must be loaded. */
 static unsigned int check_gvt(struct root *sys, const struct rule *r)
 {
-	char path[128], val[16], addr[PCI_ADDR_LEN], driver[DRIVER_NAME_MAX];
+	char val[16], addr[PCI_ADDR_LEN], driver[DRIVER_NAME_MAX];
 	unsigned int problems = 0;
 	int err;
 
 	pci_addr_str(&r->parent, addr);
-	pci_addr_sysfs(&r->parent, "driver", path, sizeof(path));
-	if (root_link_name(sys, path, driver, sizeof(driver)) >= 0 && strcmp(driver, "i915")) {
+	pcidev_driver(sys, &r->parent, driver, sizeof(driver));
+	if (*driver && strcmp(driver, "i915")) {
 		WRN("GVT-g: %s is on %s, not i915: the host's i915 must drive it for GVT-g (remove any claim rule selecting it)",
 		    addr, driver);
 		problems++;
@@ -36,8 +38,9 @@ static unsigned int check_gvt(struct root *sys, const struct rule *r)
 		WRN("GVT-g: this kernel's i915 has no enable_gvt parameter (built without CONFIG_DRM_I915_GVT); GVT-g needs a kernel built with it");
 		problems++;
 	} else if (err < 0) {
-		errno = -err;
-		WRN("GVT-g: cannot read /sys/module/i915/parameters/enable_gvt: %m (run gpupass check as root)");
+		WRN_ERRNO(
+		    err,
+		    "GVT-g: cannot read /sys/module/i915/parameters/enable_gvt: %m (run gpupass check as root)");
 		problems++;
 	} else if (strcmp(val, "Y") && strcmp(val, "1")) {
 		WRN("GVT-g is off in i915 (enable_gvt=%s): add i915.enable_gvt=1 to the kernel command line (GRUB_CMDLINE_LINUX in /etc/default/grub, then update-grub) and reboot",
@@ -84,20 +87,20 @@ static unsigned int check_sriov(struct root *sys, const struct rule *r)
 	return 1;
 }
 
-int late_check(struct ctx *x)
+int late_check(const struct config *c, struct root *sys)
 {
 	bool gvt_checked = false;
 	unsigned int i, problems = 0;
 
-	if (!x->sys)
+	if (!sys)
 		return -EINVAL;
-	for (i = 0; i < x->c.nrules; i++) {
-		const struct rule *r = &x->c.rules[i];
+	for (i = 0; i < c->nrules; i++) {
+		const struct rule *r = &c->rules[i];
 
 		if (r->kind == RULE_MDEV)
-			problems += check_mdev(x->sys, r, &gvt_checked);
+			problems += check_mdev(sys, r, &gvt_checked);
 		else if (r->kind == RULE_SRIOV)
-			problems += check_sriov(x->sys, r);
+			problems += check_sriov(sys, r);
 	}
 	return problems;
 }

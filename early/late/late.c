@@ -154,7 +154,7 @@ static int tools_open(struct run *run)
 
 	if (run->ds)
 		return 0;
-	err = devices_open(&run->ds, run->sys, run->o->fatal_exit_code);
+	err = devices_open(&run->ds, run->sys);
 	if (err >= 0 && modload_new(&run->m, run->root, run->sys) < 0)
 		run->m = NULL; /* drivers already in the kernel only */
 	return err;

@@ -45,8 +45,7 @@ struct late {
 struct late_opts {
 	const struct pci_addr *only; /* act on the rules of these parents; NULL: all */
 	unsigned int nonly;
-	bool dry;	     /* write nothing; say what would be done */
-	int fatal_exit_code; /* for libpci's exit() (early boot: 0) */
+	bool dry; /* write nothing; say what would be done */
 };
 
 struct root;
@@ -67,15 +66,5 @@ int late_write(struct root *root, const struct late *l);
  * the outcome; returns 0 when it exists afterwards, else -errno.
  */
 int late_mdev_start(struct root *sys, const struct rule *r);
-
-struct ctx;
-/*
- * For 'gpupass check': what keeps the config's mdev and sriov rules from
- * working on this system (parent missing, GVT-g off in i915, kvmgt not
- * loaded, no such mdev type, too few VFs), each logged as a warning with the
- * fix.  Only reads; x->sys must be open.  Returns the number of problems, or
- * -EINVAL without sysfs.
- */
-int late_check(struct ctx *x);
 
 #endif

@@ -8,6 +8,8 @@
 #include "base/log.h"
 #include "late/mdev.h"
 #include "base/path.h"
+#include "late/outcome.h"
+#include "pci/pcidev.h"
 
 #define MDEV_PATH_MAX 256
 #define MDEV_TYPES_MAX 64 /* GVT-g offers 4; more are listed as not there */
@@ -19,52 +21,25 @@ const char *mdev_result_name(enum mdev_result r)
 	return names[r];
 }
 
-bool mdev_uuid_valid(const char *s)
+/* "bus/mdev/devices/UUID[/ATTR]". */
+static void mdev_path(const char *uuid, const char *attr, char *buf, size_t size)
 {
-	int i;
-
-	if (strlen(s) != MDEV_UUID_LEN - 1)
-		return false;
-	for (i = 0; i < MDEV_UUID_LEN - 1; i++) {
-		bool dash = i == 8 || i == 13 || i == 18 || i == 23;
-
-		if (dash ? s[i] != '-' : !strchr("0123456789abcdefABCDEF", s[i]))
-			return false;
-	}
-	return true;
+	snprintf(buf, size, "bus/mdev/devices/%s%s%s", uuid, *attr ? "/" : "", attr);
 }
 
-void mdev_uuid_lower(const char *s, char out[MDEV_UUID_LEN])
+bool mdev_exists(struct root *sys, const char *uuid)
 {
-	int i;
+	char path[MDEV_PATH_MAX];
 
-	for (i = 0; i < MDEV_UUID_LEN - 1 && s[i]; i++)
-		out[i] = s[i] >= 'A' && s[i] <= 'F' ? s[i] + 32 : s[i];
-	out[i] = '\0';
+	mdev_path(uuid, "", path, sizeof(path));
+	return root_exists(sys, path) == 1;
 }
 
-static int outcome(struct mdev_outcome *o, enum mdev_result res, int err, const char *fmt, ...)
-    GP_PRINTF(4, 5);
-
-static int outcome(struct mdev_outcome *o, enum mdev_result res, int err, const char *fmt, ...)
+/* The device attribute "mdev_supported_types/TYPE/ATTR" (TYPE and ATTR may be empty). */
+static const char *type_attr(const char *type, const char *attr, char *buf, size_t size)
 {
-	va_list ap;
-
-	o->result = res;
-	va_start(ap, fmt);
-	vsnprintf(o->reason, sizeof(o->reason), fmt, ap);
-	va_end(ap);
-	return err;
-}
-
-/* "bus/pci/devices/ADDR/mdev_supported_types/TYPE/ATTR" (TYPE and ATTR may be empty). */
-static void type_path(const struct pci_addr *parent, const char *type, const char *attr, char *buf,
-		      size_t size)
-{
-	char rel[MDEV_PATH_MAX];
-
-	snprintf(rel, sizeof(rel), "mdev_supported_types/%s%s%s", type, *attr ? "/" : "", attr);
-	pci_addr_sysfs(parent, rel, buf, size);
+	snprintf(buf, size, "mdev_supported_types/%s%s%s", type, *attr ? "/" : "", attr);
+	return buf;
 }
 
 /* "a, b, c" of the types @parent offers, for messages. */
@@ -73,7 +48,7 @@ static void join_type(const char *type, long available, void *data)
 	char *buf = data;
 	size_t n = strlen(buf);
 
-	snprintf(buf + n, MDEV_REASON_MAX / 2 - n, "%s%s", n ? ", " : "", type);
+	snprintf(buf + n, OUTCOME_REASON_MAX / 2 - n, "%s%s", n ? ", " : "", type);
 }
 
 static bool is_gvt_type(const char *type)
@@ -90,83 +65,74 @@ static int check_existing(struct root *sys, const struct rule *r, struct mdev_ou
 
 	err = mdev_locate(sys, r->uuid, &r->parent, &at, type, sizeof(type));
 	if (err < 0 && err != -ESRCH) {
-		errno = -err;
-		return outcome(o, MDEV_FAILED, err, "cannot tell where mdev %s is: %m", r->uuid);
+		return OUTCOME(o, MDEV_FAILED, err, "cannot tell where mdev %s is: %m", r->uuid);
 	}
 	if (err == 0)
 		pci_addr_str(&at, addr);
 	if (err == -ESRCH || !pci_addr_eq(&at, &r->parent))
-		return outcome(
+		return OUTCOME(
 		    o, MDEV_FAILED, -EEXIST,
 		    "UUID %s is already used by an mdev of another parent (%s); pick another UUID (uuidgen) or remove that one (gpupass mdev remove %s)",
 		    r->uuid, addr, r->uuid);
 	if (strcmp(type, r->mdev_type))
-		return outcome(
+		return OUTCOME(
 		    o, MDEV_FAILED, -EEXIST,
 		    "it exists with type %s, not %s; remove it (gpupass mdev remove %s) to have it made again",
 		    type, r->mdev_type, r->uuid);
-	return outcome(o, MDEV_EXISTS, 0, "already there");
+	return OUTCOME(o, MDEV_EXISTS, 0, "already there");
 }
 
 static int parent_ready(struct root *sys, const struct rule *r, struct mdev_outcome *o)
 {
-	char path[MDEV_PATH_MAX], addr[PCI_ADDR_LEN];
+	char attr[MDEV_PATH_MAX], addr[PCI_ADDR_LEN];
 
 	pci_addr_str(&r->parent, addr);
-	pci_addr_sysfs(&r->parent, "", path, sizeof(path));
-	if (root_exists(sys, path) != 1)
-		return outcome(o, MDEV_SKIPPED, -ENODEV, "no PCI device at %s (yet)", addr);
-	type_path(&r->parent, "", "", path, sizeof(path));
-	if (root_exists(sys, path) == 1)
+	if (pcidev_exists(sys, &r->parent, "") != 1)
+		return OUTCOME(o, MDEV_SKIPPED, -ENODEV, "no PCI device at %s (yet)", addr);
+	if (pcidev_exists(sys, &r->parent, type_attr("", "", attr, sizeof(attr))) == 1)
 		return 0;
 	if (is_gvt_type(r->mdev_type))
-		return outcome(
+		return OUTCOME(
 		    o, MDEV_SKIPPED, -EAGAIN,
 		    "%s offers no mdev types yet: GVT-g needs i915.enable_gvt=1 on the kernel command line and the kvmgt module loaded ('gpupass check' says which is missing)",
 		    addr);
-	return outcome(
+	return OUTCOME(
 	    o, MDEV_SKIPPED, -EAGAIN,
 	    "%s offers no mdev types yet: its driver has not registered it with the mdev framework (is the vendor's mdev driver loaded?)",
 	    addr);
 }
 
-static long read_long(struct root *sys, const char *path, int *err)
+/* available_instances of @type, or -errno. */
+static long available(struct root *sys, const struct pci_addr *parent, const char *type)
 {
-	char buf[32], *end;
-	long v;
+	char attr[MDEV_PATH_MAX];
+	uint32_t v;
+	int err;
 
-	*err = root_read(sys, path, buf, sizeof(buf));
-	if (*err < 0)
-		return -1;
-	errno = 0;
-	v = strtol(buf, &end, 10);
-	*err = errno || end == buf || *end || v < 0 ? -EINVAL : 0;
-	return *err ? -1 : v;
+	err = pcidev_read_u32(sys, parent,
+			      type_attr(type, "available_instances", attr, sizeof(attr)), &v);
+	return err < 0 ? err : (long)v;
 }
 
 static int type_available(struct root *sys, const struct rule *r, struct mdev_outcome *o)
 {
-	char path[MDEV_PATH_MAX], addr[PCI_ADDR_LEN], types[MDEV_REASON_MAX / 2] = "";
+	char attr[MDEV_PATH_MAX], addr[PCI_ADDR_LEN], types[OUTCOME_REASON_MAX / 2] = "";
 	long avail;
-	int err;
 
 	pci_addr_str(&r->parent, addr);
-	type_path(&r->parent, r->mdev_type, "", path, sizeof(path));
-	if (root_exists(sys, path) != 1) {
+	if (pcidev_exists(sys, &r->parent, type_attr(r->mdev_type, "", attr, sizeof(attr))) != 1) {
 		mdev_types_foreach(sys, &r->parent, join_type, types);
-		return outcome(o, MDEV_FAILED, -ENOENT,
+		return OUTCOME(o, MDEV_FAILED, -ENOENT,
 			       "%s has no mdev type %s (it offers: %s); fix the type in the rule",
 			       addr, r->mdev_type, *types ? types : "none");
 	}
-	type_path(&r->parent, r->mdev_type, "available_instances", path, sizeof(path));
-	avail = read_long(sys, path, &err);
-	if (err < 0) {
-		errno = -err;
-		return outcome(o, MDEV_FAILED, err, "cannot read %s's available_instances: %m",
-			       r->mdev_type);
+	avail = available(sys, &r->parent, r->mdev_type);
+	if (avail < 0) {
+		return OUTCOME(o, MDEV_FAILED, (int)avail,
+			       "cannot read %s's available_instances: %m", r->mdev_type);
 	}
 	if (avail == 0)
-		return outcome(
+		return OUTCOME(
 		    o, MDEV_FAILED, -ENOSPC,
 		    "no %s instance left on %s (available_instances is 0); remove an mdev of that parent or pick a smaller type",
 		    r->mdev_type, addr);
@@ -175,35 +141,33 @@ static int type_available(struct root *sys, const struct rule *r, struct mdev_ou
 
 static int create(struct root *sys, const struct rule *r, struct mdev_outcome *o)
 {
-	char path[MDEV_PATH_MAX];
+	char attr[MDEV_PATH_MAX], path[MDEV_PATH_MAX];
 	int err;
 
-	type_path(&r->parent, r->mdev_type, "create", path, sizeof(path));
+	type_attr(r->mdev_type, "create", attr, sizeof(attr));
+	pci_addr_sysfs(&r->parent, attr, path, sizeof(path));
 	DBG("writing %s to %s", r->uuid, path);
-	err = root_write(sys, path, r->uuid);
+	err = pcidev_write(sys, &r->parent, attr, r->uuid);
 	if (err < 0) {
-		errno = -err;
-		return outcome(o, MDEV_FAILED, err,
+		return OUTCOME(o, MDEV_FAILED, err,
 			       "writing the UUID to %s/create failed: %m; the kernel log says why",
 			       r->mdev_type);
 	}
-	snprintf(path, sizeof(path), "bus/mdev/devices/%s", r->uuid);
-	if (root_exists(sys, path) != 1)
-		return outcome(
+	mdev_path(r->uuid, "", path, sizeof(path));
+	if (!mdev_exists(sys, r->uuid))
+		return OUTCOME(
 		    o, MDEV_FAILED, -EIO,
 		    "the UUID was written to %s/create but /sys/%s did not appear; the kernel log says why",
 		    r->mdev_type, path);
-	return outcome(o, MDEV_CREATED, 0, "made now");
+	return OUTCOME(o, MDEV_CREATED, 0, "made now");
 }
 
 int mdev_apply(struct root *sys, const struct rule *r, bool dry, struct mdev_outcome *o)
 {
-	char path[MDEV_PATH_MAX];
 	int err;
 
 	memset(o, 0, sizeof(*o));
-	snprintf(path, sizeof(path), "bus/mdev/devices/%s", r->uuid);
-	if (root_exists(sys, path) == 1)
+	if (mdev_exists(sys, r->uuid))
 		return check_existing(sys, r, o);
 	err = parent_ready(sys, r, o);
 	if (err < 0)
@@ -212,17 +176,14 @@ int mdev_apply(struct root *sys, const struct rule *r, bool dry, struct mdev_out
 	if (err < 0)
 		return err;
 	if (dry)
-		return outcome(o, MDEV_PENDING, 0, "to be made");
+		return OUTCOME(o, MDEV_PENDING, 0, "to be made");
 	return create(sys, r, o);
 }
 
 /* Is @uuid a child of @parent ("bus/pci/devices/PARENT/UUID" exists)? */
 static bool child_of(struct root *sys, const char *uuid, const struct pci_addr *parent)
 {
-	char path[MDEV_PATH_MAX];
-
-	pci_addr_sysfs(parent, uuid, path, sizeof(path));
-	return root_exists(sys, path) == 1;
+	return pcidev_exists(sys, parent, uuid) == 1;
 }
 
 static int find_parent(struct root *sys, const char *uuid, struct pci_addr *parent)
@@ -247,11 +208,11 @@ int mdev_locate(struct root *sys, const char *uuid, const struct pci_addr *hint,
 	char path[MDEV_PATH_MAX];
 	int err;
 
-	snprintf(path, sizeof(path), "bus/mdev/devices/%s", uuid);
+	mdev_path(uuid, "", path, sizeof(path));
 	err = root_exists(sys, path);
 	if (err <= 0)
 		return err ? err : -ENOENT;
-	snprintf(path, sizeof(path), "bus/mdev/devices/%s/mdev_type", uuid);
+	mdev_path(uuid, "mdev_type", path, sizeof(path));
 	err = root_link_name(sys, path, type, size);
 	if (err < 0)
 		return err;
@@ -267,16 +228,14 @@ int mdev_remove(struct root *sys, const char *uuid)
 	char path[MDEV_PATH_MAX];
 	int err;
 
-	snprintf(path, sizeof(path), "bus/mdev/devices/%s", uuid);
-	if (root_exists(sys, path) != 1)
+	if (!mdev_exists(sys, uuid))
 		return -ENOENT;
-	snprintf(path, sizeof(path), "bus/mdev/devices/%s/remove", uuid);
+	mdev_path(uuid, "remove", path, sizeof(path));
 	DBG("writing 1 to %s", path);
 	err = root_write(sys, path, "1");
 	if (err < 0)
 		return err;
-	snprintf(path, sizeof(path), "bus/mdev/devices/%s", uuid);
-	return root_exists(sys, path) == 1 ? -EEXIST : 0;
+	return mdev_exists(sys, uuid) ? -EEXIST : 0;
 }
 
 static int cmp_names(const void *a, const void *b)
@@ -287,12 +246,12 @@ static int cmp_names(const void *a, const void *b)
 /* The type names under mdev_supported_types/, sorted, at most MDEV_TYPES_MAX. */
 static int list_types(struct root *sys, const struct pci_addr *parent, char **names)
 {
-	char path[MDEV_PATH_MAX];
+	char attr[MDEV_PATH_MAX], path[MDEV_PATH_MAX];
 	struct dirent *de;
 	int n = 0;
 	DIR *d;
 
-	type_path(parent, "", "", path, sizeof(path));
+	pci_addr_sysfs(parent, type_attr("", "", attr, sizeof(attr)), path, sizeof(path));
 	d = root_opendir(sys, path);
 	if (!d)
 		return -errno;
@@ -310,18 +269,16 @@ static int list_types(struct root *sys, const struct pci_addr *parent, char **na
 
 int mdev_types_foreach(struct root *sys, const struct pci_addr *parent, mdev_type_cb cb, void *data)
 {
-	char *names[MDEV_TYPES_MAX], attr[MDEV_PATH_MAX];
-	int i, n, err;
+	char *names[MDEV_TYPES_MAX];
+	int i, n;
 
 	n = list_types(sys, parent, names);
 	if (n < 0)
 		return n;
 	for (i = 0; i < n; i++) {
-		long avail;
+		long avail = available(sys, parent, names[i]);
 
-		type_path(parent, names[i], "available_instances", attr, sizeof(attr));
-		avail = read_long(sys, attr, &err);
-		cb(names[i], avail, data);
+		cb(names[i], avail < 0 ? -1 : avail, data);
 		free(names[i]);
 	}
 	return 0;

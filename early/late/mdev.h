@@ -16,11 +16,9 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "late/outcome.h"
 #include "policy/config.h"
 #include "pci/pciaddr.h"
-
-#define MDEV_REASON_MAX 256
-#define MDEV_UUID_LEN 37
 
 struct root;
 
@@ -34,7 +32,7 @@ enum mdev_result {
 
 struct mdev_outcome {
 	enum mdev_result result;
-	char reason[MDEV_REASON_MAX];
+	char reason[OUTCOME_REASON_MAX];
 };
 
 /* "created", "exists", "failed", "skipped" (pending ones are not created: "skipped"). */
@@ -51,9 +49,8 @@ const char *mdev_result_name(enum mdev_result r);
  */
 int mdev_apply(struct root *sys, const struct rule *r, bool dry, struct mdev_outcome *o);
 
-/* 8-4-4-4-12 hex digits.  mdev_uuid_lower() copies it lower-cased (the kernel's form). */
-bool mdev_uuid_valid(const char *s);
-void mdev_uuid_lower(const char *s, char out[MDEV_UUID_LEN]);
+/* True when /sys/bus/mdev/devices/@uuid exists. */
+bool mdev_exists(struct root *sys, const char *uuid);
 
 /*
  * Where mdev @uuid is: its parent (tried first at @hint when not NULL, then

@@ -9,10 +9,9 @@
 #include "pci/devices.h"
 #include "base/log.h"
 #include "pci/modload.h"
-#include "base/path.h"
+#include "late/outcome.h"
+#include "pci/pcidev.h"
 #include "late/sriov.h"
-
-#define SRIOV_PATH_MAX 128
 
 /* One run over one PF. */
 struct pf {
@@ -39,87 +38,55 @@ void sriov_outcome_free(struct sriov_outcome *o)
 	o->nvfs = 0;
 }
 
-static int outcome(struct sriov_outcome *o, enum sriov_result res, int err, const char *fmt, ...)
-    GP_PRINTF(4, 5);
-
-static int outcome(struct sriov_outcome *o, enum sriov_result res, int err, const char *fmt, ...)
+/* A PF attribute, as the debug log shows every write the later stage makes. */
+static int pf_write(struct pf *pf, const char *attr, const char *val)
 {
-	va_list ap;
-
-	o->result = res;
-	va_start(ap, fmt);
-	vsnprintf(o->reason, sizeof(o->reason), fmt, ap);
-	va_end(ap);
-	return err;
+	DBG("%s: writing %s to %s", pf->name, val, attr);
+	return pcidev_write(pf->sys, &pf->r->parent, attr, val);
 }
 
-static int read_uint(struct pf *pf, const char *attr, unsigned int *out)
+static int pf_read(struct pf *pf, const char *attr, unsigned int *out)
 {
-	char path[SRIOV_PATH_MAX], buf[32], *end;
-	unsigned long v;
-	int err;
+	uint32_t v;
+	int err = pcidev_read_u32(pf->sys, &pf->r->parent, attr, &v);
 
-	pci_addr_sysfs(&pf->r->parent, attr, path, sizeof(path));
-	err = root_read(pf->sys, path, buf, sizeof(buf));
 	if (err < 0)
 		return err;
-	errno = 0;
-	v = strtoul(buf, &end, 10);
-	if (errno || end == buf || *end || buf[0] == '-' || v > 0xffff)
+	if (v > 0xffff) /* a VF count or a flag: anything larger is not one */
 		return -EINVAL;
 	*out = v;
 	return 0;
 }
 
-static int write_attr(struct pf *pf, const char *attr, const char *val)
-{
-	char path[SRIOV_PATH_MAX];
-
-	pci_addr_sysfs(&pf->r->parent, attr, path, sizeof(path));
-	DBG("%s: writing %s to %s", pf->name, val, attr);
-	return root_write(pf->sys, path, val);
-}
-
-static void read_driver(struct root *sys, const struct pci_addr *a, char *buf, size_t size)
-{
-	char path[SRIOV_PATH_MAX];
-
-	pci_addr_sysfs(a, "driver", path, sizeof(path));
-	if (root_link_name(sys, path, buf, size) < 0)
-		buf[0] = '\0';
-}
-
 /* The PF is there, can make enough VFs, and its driver is up. */
 static int pf_ready(struct pf *pf, struct sriov_outcome *o)
 {
-	char path[SRIOV_PATH_MAX], driver[DRIVER_NAME_MAX];
+	char driver[DRIVER_NAME_MAX];
 	unsigned int total;
 	int err;
 
-	pci_addr_sysfs(&pf->r->parent, "", path, sizeof(path));
-	if (root_exists(pf->sys, path) != 1)
-		return outcome(o, SRIOV_SKIPPED, -ENODEV, "no PCI device at %s (yet)", pf->name);
-	err = read_uint(pf, "sriov_totalvfs", &total);
+	if (pcidev_exists(pf->sys, &pf->r->parent, "") != 1)
+		return OUTCOME(o, SRIOV_SKIPPED, -ENODEV, "no PCI device at %s (yet)", pf->name);
+	err = pf_read(pf, "sriov_totalvfs", &total);
 	if (err < 0)
-		return outcome(
+		return OUTCOME(
 		    o, SRIOV_FAILED, err,
 		    "%s cannot make VFs (no sriov_totalvfs): not an SR-IOV device, or SR-IOV is off in the firmware setup",
 		    pf->name);
 	if (total < pf->r->vfs)
-		return outcome(
+		return OUTCOME(
 		    o, SRIOV_FAILED, -ERANGE,
 		    "%s can make at most %u VFs (sriov_totalvfs); lower vfs= in the rule", pf->name,
 		    total);
-	read_driver(pf->sys, &pf->r->parent, driver, sizeof(driver));
+	pcidev_driver(pf->sys, &pf->r->parent, driver, sizeof(driver));
 	if (!*driver)
-		return outcome(
+		return OUTCOME(
 		    o, SRIOV_SKIPPED, -EAGAIN,
 		    "%s has no driver yet; its VFs are made when one binds it (gpupass's udev rule runs 'gpupass apply --late' then)",
 		    pf->name);
-	err = read_uint(pf, "sriov_numvfs", &pf->numvfs);
+	err = pf_read(pf, "sriov_numvfs", &pf->numvfs);
 	if (err < 0) {
-		errno = -err;
-		return outcome(o, SRIOV_FAILED, err, "cannot read sriov_numvfs of %s: %m",
+		return OUTCOME(o, SRIOV_FAILED, err, "cannot read sriov_numvfs of %s: %m",
 			       pf->name);
 	}
 	return 0;
@@ -131,12 +98,11 @@ static int autoprobe_off(struct pf *pf, struct sriov_outcome *o)
 	unsigned int was;
 	int err;
 
-	err = read_uint(pf, "sriov_drivers_autoprobe", &was);
+	err = pf_read(pf, "sriov_drivers_autoprobe", &was);
 	if (err >= 0)
-		err = write_attr(pf, "sriov_drivers_autoprobe", "0");
+		err = pf_write(pf, "sriov_drivers_autoprobe", "0");
 	if (err < 0) {
-		errno = -err;
-		return outcome(
+		return OUTCOME(
 		    o, SRIOV_FAILED, err,
 		    "cannot turn off sriov_drivers_autoprobe of %s: %m; not making VFs (a host driver would take them first)",
 		    pf->name);
@@ -147,17 +113,14 @@ static int autoprobe_off(struct pf *pf, struct sriov_outcome *o)
 
 static void autoprobe_restore(struct pf *pf, struct sriov_outcome *o)
 {
-	size_t n = strlen(o->reason);
 	int err;
 
 	if (pf->autoprobe_was <= 0)
 		return;
-	err = write_attr(pf, "sriov_drivers_autoprobe", "1");
-	if (err < 0) {
-		errno = -err;
-		snprintf(o->reason + n, sizeof(o->reason) - n,
-			 "%ssriov_drivers_autoprobe could not be set back to 1: %m", n ? "; " : "");
-	}
+	err = pf_write(pf, "sriov_drivers_autoprobe", "1");
+	if (err < 0)
+		outcome_append(o->reason, sizeof(o->reason), err,
+			       "sriov_drivers_autoprobe could not be set back to 1: %m");
 }
 
 static int set_numvfs(struct pf *pf, struct sriov_outcome *o)
@@ -167,10 +130,9 @@ static int set_numvfs(struct pf *pf, struct sriov_outcome *o)
 
 	/* The kernel refuses a new count over another one (EBUSY): go through 0. */
 	if (pf->numvfs) {
-		err = write_attr(pf, "sriov_numvfs", "0");
+		err = pf_write(pf, "sriov_numvfs", "0");
 		if (err < 0) {
-			errno = -err;
-			return outcome(
+			return OUTCOME(
 			    o, SRIOV_FAILED, err,
 			    "cannot remove the %u VFs of %s to change their count: %m; is a VM using one?",
 			    pf->numvfs, pf->name);
@@ -178,10 +140,9 @@ static int set_numvfs(struct pf *pf, struct sriov_outcome *o)
 	}
 	if (pf->r->vfs) {
 		snprintf(val, sizeof(val), "%u", pf->r->vfs);
-		err = write_attr(pf, "sriov_numvfs", val);
+		err = pf_write(pf, "sriov_numvfs", val);
 		if (err < 0) {
-			errno = -err;
-			return outcome(
+			return OUTCOME(
 			    o, SRIOV_FAILED, err,
 			    "writing %u to sriov_numvfs of %s failed: %m; the kernel log says why",
 			    pf->r->vfs, pf->name);
@@ -194,23 +155,22 @@ static int set_numvfs(struct pf *pf, struct sriov_outcome *o)
 /* The VFs the kernel made, from the PF's virtfn0..N-1 links. */
 static int collect_vfs(struct pf *pf, struct sriov_outcome *o)
 {
-	char path[SRIOV_PATH_MAX], attr[32], name[PCI_ADDR_LEN + 8];
+	char attr[32], name[PCI_ADDR_LEN + 8];
 	unsigned int i, n = pf->r->vfs;
 
 	o->vfs = calloc(n ? n : 1, sizeof(*o->vfs));
 	if (!o->vfs)
-		return outcome(o, SRIOV_FAILED, -ENOMEM, "out of memory");
+		return OUTCOME(o, SRIOV_FAILED, -ENOMEM, "out of memory");
 	for (i = 0; i < n; i++) {
 		struct sriov_vf *vf = &o->vfs[i];
 
 		snprintf(attr, sizeof(attr), "virtfn%u", i);
-		pci_addr_sysfs(&pf->r->parent, attr, path, sizeof(path));
-		if (root_link_name(pf->sys, path, name, sizeof(name)) < 0 ||
+		if (pcidev_link_name(pf->sys, &pf->r->parent, attr, name, sizeof(name)) < 0 ||
 		    pci_addr_parse(name, &vf->addr) < 0)
-			return outcome(o, SRIOV_FAILED, -ENODEV,
+			return OUTCOME(o, SRIOV_FAILED, -ENODEV,
 				       "%s has %u of %u VFs (no virtfn%u); the kernel log says why",
 				       pf->name, i, n, i);
-		read_driver(pf->sys, &vf->addr, vf->driver, sizeof(vf->driver));
+		pcidev_driver(pf->sys, &vf->addr, vf->driver, sizeof(vf->driver));
 		o->nvfs++;
 	}
 	return 0;
@@ -218,12 +178,7 @@ static int collect_vfs(struct pf *pf, struct sriov_outcome *o)
 
 static bool driver_available(struct root *sys, struct modload *m, const char *driver)
 {
-	char path[SRIOV_PATH_MAX];
-
-	if (m)
-		return modload_driver(m, driver) == 0;
-	snprintf(path, sizeof(path), "bus/pci/drivers/%s", driver);
-	return root_exists(sys, path) == 1;
+	return m ? modload_driver(m, driver) == 0 : pci_driver_present(sys, driver);
 }
 
 /* bind.c's claim, for one VF: override, unbind, probe, verify, logged there. */
@@ -278,19 +233,19 @@ static int finish(struct pf *pf, struct sriov_outcome *o, unsigned int off)
 	const char *want = pf->r->driver;
 
 	if (off)
-		return outcome(o, SRIOV_FAILED, -EIO,
+		return OUTCOME(o, SRIOV_FAILED, -EIO,
 			       "%u of %u VFs are not on %s; the messages above say why", off,
 			       pf->r->vfs, want);
 	if (pf->made && pf->r->vfs == 0)
-		return outcome(o, SRIOV_OK, 0, "removed its %u VF%s", pf->numvfs,
+		return OUTCOME(o, SRIOV_OK, 0, "removed its %u VF%s", pf->numvfs,
 			       pf->numvfs == 1 ? "" : "s");
 	if (pf->made)
-		return outcome(o, SRIOV_OK, 0, "made %u VF%s, on %s", pf->r->vfs,
+		return OUTCOME(o, SRIOV_OK, 0, "made %u VF%s, on %s", pf->r->vfs,
 			       pf->r->vfs == 1 ? "" : "s", want);
 	if (pf->bound)
-		return outcome(o, SRIOV_OK, 0, "the VFs were there; bound %u to %s", pf->bound,
+		return OUTCOME(o, SRIOV_OK, 0, "the VFs were there; bound %u to %s", pf->bound,
 			       want);
-	return outcome(o, SRIOV_OK, 0, "already there");
+	return OUTCOME(o, SRIOV_OK, 0, "already there");
 }
 
 static int dry_run(struct pf *pf, struct sriov_outcome *o)
@@ -299,14 +254,14 @@ static int dry_run(struct pf *pf, struct sriov_outcome *o)
 	int err;
 
 	if (pf->numvfs != pf->r->vfs)
-		return outcome(o, SRIOV_PENDING, 0, "sriov_numvfs is %u, to be set to %u",
+		return OUTCOME(o, SRIOV_PENDING, 0, "sriov_numvfs is %u, to be set to %u",
 			       pf->numvfs, pf->r->vfs);
 	err = collect_vfs(pf, o);
 	if (err < 0)
 		return err;
 	off = count_off(pf, o);
 	if (off)
-		return outcome(o, SRIOV_PENDING, 0, "%u of %u VFs to be bound to %s", off,
+		return OUTCOME(o, SRIOV_PENDING, 0, "%u of %u VFs to be bound to %s", off,
 			       pf->r->vfs, pf->r->driver);
 	return finish(pf, o, 0);
 }

@@ -18,10 +18,9 @@
 
 #include <stdbool.h>
 
+#include "late/outcome.h"
 #include "policy/config.h"
 #include "pci/pciaddr.h"
-
-#define SRIOV_REASON_MAX 256
 
 enum sriov_result {
 	SRIOV_OK,
@@ -37,7 +36,7 @@ struct sriov_vf {
 
 struct sriov_outcome {
 	enum sriov_result result;
-	char reason[SRIOV_REASON_MAX];
+	char reason[OUTCOME_REASON_MAX];
 	struct sriov_vf *vfs; /* the VFs found, malloc'ed */
 	unsigned int nvfs;
 };

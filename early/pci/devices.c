@@ -16,7 +16,12 @@ struct devices {
 	char bus_path[4096];
 };
 
-static int fatal_code;
+static int fatal_code = EXIT_FAILURE;
+
+void devices_set_fatal_exit(int status)
+{
+	fatal_code = status;
+}
 
 static void __attribute__((noreturn)) pci_err(char *msg, ...)
 {
@@ -54,13 +59,12 @@ static void pci_dbg(char *msg, ...)
 	DBG("libpci: %s", buf);
 }
 
-int devices_open(struct devices **out, struct root *sys, int fatal_exit_code)
+int devices_open(struct devices **out, struct root *sys)
 {
 	struct devices *ds = calloc(1, sizeof(*ds));
 
 	if (!ds)
 		return -ENOMEM;
-	fatal_code = fatal_exit_code;
 	ds->sys = sys;
 	snprintf(ds->bus_path, sizeof(ds->bus_path), "%s/bus/pci", root_dir(sys));
 	ds->pacc = pci_alloc();
@@ -105,12 +109,11 @@ static struct pci_dev *get_dev(struct devices *ds, const struct pci_addr *a, str
 
 static void read_override(struct devices *ds, struct gp_device *dev)
 {
-	char path[128], val[DRIVER_NAME_MAX + 16];
+	char val[DRIVER_NAME_MAX + 16];
 
-	pci_addr_sysfs(&dev->addr, "driver_override", path, sizeof(path));
 	/* The kernel shows "(null)" when no override is set. */
-	if (root_read(ds->sys, path, val, sizeof(val)) > 0 && strcmp(val, "(null)") &&
-	    driver_name_valid(val)) {
+	if (pcidev_read(ds->sys, &dev->addr, "driver_override", val, sizeof(val)) > 0 &&
+	    strcmp(val, "(null)") && driver_name_valid(val)) {
 		dev->has_override = true;
 		strcpy(dev->override, val);
 	}
@@ -118,7 +121,6 @@ static void read_override(struct devices *ds, struct gp_device *dev)
 
 void devices_fill(struct devices *ds, struct gp_device *dev, struct pci_dev *pd)
 {
-	char path[128], val[32];
 	const char *s;
 
 	pci_fill_info(pd, PCI_FILL_DRIVER | PCI_FILL_IOMMU_GROUP | PCI_FILL_SUBSYS);
@@ -131,21 +133,16 @@ void devices_fill(struct devices *ds, struct gp_device *dev, struct pci_dev *pd)
 		dev->sub_device = pd->subsys_id;
 	}
 	/* boot_display is the newer name of boot_vga for non-VGA boot GPUs. */
-	pci_addr_sysfs(&dev->addr, "boot_vga", path, sizeof(path));
-	dev->boot_vga = root_read(ds->sys, path, val, sizeof(val)) > 0 && !strcmp(val, "1");
-	pci_addr_sysfs(&dev->addr, "boot_display", path, sizeof(path));
-	if (!dev->boot_vga)
-		dev->boot_vga = root_read(ds->sys, path, val, sizeof(val)) > 0 && !strcmp(val, "1");
+	dev->boot_vga = pcidev_read_flag(ds->sys, &dev->addr, "boot_vga") ||
+			pcidev_read_flag(ds->sys, &dev->addr, "boot_display");
 	read_override(ds, dev);
 }
 
 int devices_get(struct devices *ds, const struct pci_addr *addr, struct gp_device *dev)
 {
-	char path[128];
 	struct pci_dev *pd;
 
-	pci_addr_sysfs(addr, "", path, sizeof(path));
-	if (root_exists(ds->sys, path) != 1)
+	if (pcidev_exists(ds->sys, addr, "") != 1)
 		return -ENODEV;
 	pd = get_dev(ds, addr, dev);
 	if (!pd)

@@ -15,8 +15,9 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "policy/config.h"
 #include "pci/pciaddr.h"
+#include "pci/pcidev.h"
+#include "pci/selector.h"
 
 #define PCI_CLASS_BASE_STORAGE 0x01
 #define PCI_CLASS_BASE_DISPLAY 0x03
@@ -38,8 +39,13 @@ struct gp_device {
 struct devices;
 struct root;
 
-/* libpci calls exit() on fatal errors; in early boot that exit must be 0. */
-int devices_open(struct devices **out, struct root *sys, int fatal_exit_code);
+/*
+ * libpci ends the process on a fatal error (its error callback must not
+ * return): the status that exit gives, set once by main() (EXIT_FAILURE
+ * unless set; early boot sets 0, so the boot goes on).
+ */
+void devices_set_fatal_exit(int status);
+int devices_open(struct devices **out, struct root *sys);
 void devices_close(struct devices *ds);
 
 /*

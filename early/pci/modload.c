@@ -9,6 +9,7 @@
 #include "base/dynlib.h"
 #include "base/log.h"
 #include "pci/modload.h"
+#include "pci/pcidev.h"
 #include "base/path.h"
 
 /*
@@ -115,14 +116,6 @@ static int ctx_get(struct modload *m)
 	return 0;
 }
 
-static int driver_present(struct modload *m, const char *driver)
-{
-	char path[128];
-
-	snprintf(path, sizeof(path), "bus/pci/drivers/%s", driver);
-	return root_exists(m->sys, path) == 1;
-}
-
 static int insert(struct modload *m, struct kmod_module *mod, const char *driver)
 {
 	const char *name = k.kmod_module_get_name(mod);
@@ -139,8 +132,7 @@ static int insert(struct modload *m, struct kmod_module *mod, const char *driver
 		return -EPERM;
 	}
 	if (err < 0) {
-		errno = -err;
-		ERR("cannot load module %s for driver %s: %m", name, driver);
+		ERR_ERRNO(err, "cannot load module %s for driver %s: %m", name, driver);
 		return err;
 	}
 	INF("loaded module %s", name);
@@ -153,7 +145,7 @@ int modload_driver(struct modload *m, const char *driver)
 	struct kmod_list *list = NULL, *l;
 	int err;
 
-	if (driver_present(m, driver))
+	if (pci_driver_present(m->sys, driver))
 		return 0;
 	err = ctx_get(m);
 	if (err < 0)
@@ -175,7 +167,7 @@ int modload_driver(struct modload *m, const char *driver)
 	k.kmod_module_unref_list(list);
 	if (err < 0)
 		return err;
-	if (!driver_present(m, driver)) {
+	if (!pci_driver_present(m->sys, driver)) {
 		ERR("driver %s did not appear in /sys/bus/pci/drivers after loading its module",
 		    driver);
 		return -ENOENT;
@@ -188,7 +180,7 @@ int modload_available(struct modload *m, const char *driver)
 	struct kmod_list *list = NULL;
 	int err;
 
-	if (driver_present(m, driver))
+	if (pci_driver_present(m->sys, driver))
 		return 1;
 	err = ctx_get(m);
 	if (err < 0)

@@ -148,8 +148,8 @@ int cmdline_load(struct config *c, struct root *root)
 	if (n == -ENOENT)
 		return 0;
 	if (n < 0) {
-		errno = -n;
-		WRN("cannot read /proc/cmdline: %m, ignoring kernel command line switches");
+		WRN_ERRNO(n,
+			  "cannot read /proc/cmdline: %m, ignoring kernel command line switches");
 		return 0;
 	}
 	return cmdline_parse(c, buf);

@@ -7,7 +7,7 @@
 
 #include "policy/config.h"
 #include "base/log.h"
-#include "base/path.h"
+#include "base/uuid.h"
 
 #define WORDS_MAX 64
 
@@ -52,69 +52,6 @@ void config_free(struct config *c)
 	free(c->skip);
 	free(c->files);
 	memset(c, 0, sizeof(*c));
-}
-
-const char *rule_kind_name(enum rule_kind k)
-{
-	static const char *const names[] = { "claim", "mdev", "sriov" };
-
-	return names[k];
-}
-
-const char *with_mode_name(enum with_mode w)
-{
-	static const char *const names[] = { "none", "functions", "group" };
-
-	return names[w];
-}
-
-const char *rule_origin(const struct rule *r, char *buf, size_t size)
-{
-	if (!r->file)
-		snprintf(buf, size, "kernel command line");
-	else
-		snprintf(buf, size, "%s:%u", r->file, r->line);
-	return buf;
-}
-
-const char *rule_format(const struct rule *r, char *buf, size_t size)
-{
-	char addr[PCI_ADDR_LEN];
-	FILE *f = fmemopen(buf, size, "w");
-	unsigned int i;
-
-	if (!f) {
-		snprintf(buf, size, "%s", rule_kind_name(r->kind));
-		return buf;
-	}
-	fputs(rule_kind_name(r->kind), f);
-	for (i = 0; i < r->nsel; i++)
-		fprintf(f, " %s", r->sel[i].text);
-	if (r->kind != RULE_CLAIM)
-		fprintf(f, " %s", pci_addr_str(&r->parent, addr));
-	if (r->kind == RULE_MDEV)
-		fprintf(f, " %s %s%s", r->mdev_type, r->uuid,
-			r->start_manual ? " start=manual" : "");
-	if (r->kind == RULE_SRIOV)
-		fprintf(f, " vfs=%u", r->vfs);
-	if (r->kind != RULE_MDEV && strcmp(r->driver, DEFAULT_DRIVER))
-		fprintf(f, " driver=%s", r->driver);
-	if (r->with != WITH_NONE)
-		fprintf(f, " with=%s", with_mode_name(r->with));
-	if (r->has_expect)
-		fprintf(f, " expect=%04x:%04x", r->expect_vendor, r->expect_device);
-	fprintf(f, "%s%s%s", r->allow_boot_vga ? " allow-boot-vga" : "",
-		r->allow_storage ? " allow-storage" : "", r->optional ? " optional" : "");
-	fclose(f);
-	return buf;
-}
-
-bool driver_name_valid(const char *s)
-{
-	size_t n = strlen(s);
-
-	return n > 0 && n < DRIVER_NAME_MAX &&
-	       strspn(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-") == n;
 }
 
 struct rule *config_add_rule(struct config *c, enum rule_kind kind, const char *file,
@@ -268,21 +205,6 @@ static int parse_addr_word(struct line_ctx *lc, const char *what, const char *wo
 		return -EINVAL;
 	}
 	return 0;
-}
-
-static bool uuid_valid(const char *s)
-{
-	int i;
-
-	if (strlen(s) != 36)
-		return false;
-	for (i = 0; i < 36; i++) {
-		bool dash = i == 8 || i == 13 || i == 18 || i == 23;
-
-		if (dash ? s[i] != '-' : !strchr("0123456789abcdefABCDEF", s[i]))
-			return false;
-	}
-	return true;
 }
 
 static bool mdev_type_valid(const char *s)
@@ -491,7 +413,6 @@ int config_parse_buffer(struct config *c, const char *file, const char *buf, siz
 	lc.file = remember_file(c, file);
 	if (!lc.file)
 		return -ENOMEM;
-	sha256_update(&c->hash, buf, len);
 	while (p < end) {
 		const char *nl = memchr(p, '\n', end - p);
 		size_t n = nl ? (size_t)(nl - p) : (size_t)(end - p);
@@ -515,109 +436,4 @@ int config_parse_buffer(struct config *c, const char *file, const char *buf, siz
 		p = n == (size_t)(end - p) ? end : nl + 1;
 	}
 	return 0;
-}
-
-static int load_file(struct config *c, struct root *root, const char *file, bool must_exist)
-{
-	char *buf = NULL;
-	size_t len = 0;
-	int err;
-
-	err = root_read_all(root, file, CONFIG_FILE_MAX, &buf, &len);
-	if (err == -ENOENT && !must_exist) {
-		DBG("%s: not found, no rules from it", file);
-		return 0;
-	}
-	if (err == -EFBIG) {
-		ERR("%s: larger than %d bytes, ignoring the whole file", file, CONFIG_FILE_MAX);
-		c->errors++;
-		return 0;
-	}
-	if (err < 0) {
-		errno = -err;
-		ERR("%s: cannot read: %m, ignoring it", file);
-		c->errors++;
-		return 0;
-	}
-	err = config_parse_buffer(c, file, buf, len);
-	free(buf);
-	return err;
-}
-
-static int cmp_names(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-static bool conf_name(const char *name)
-{
-	size_t n = strlen(name);
-
-	return name[0] != '.' && n > 5 && !strcmp(name + n - 5, ".conf");
-}
-
-/* Names of /etc/gpupass.d/\*.conf in strcmp order, like modprobe.d. */
-static int list_dropins(struct root *root, const char *dir, char ***names, unsigned int *count)
-{
-	struct dirent *de;
-	unsigned int n = 0;
-	char **v = NULL;
-	DIR *d;
-
-	d = root_opendir(root, dir);
-	if (!d)
-		return errno == ENOENT ? 0 : -errno;
-	while ((de = readdir(d))) {
-		if (!conf_name(de->d_name))
-			continue;
-		if (n == CONFIG_FILES_MAX) {
-			WRN("%s: more than %d .conf files, ignoring the rest", dir,
-			    CONFIG_FILES_MAX);
-			break;
-		}
-		if (n % 8 == 0) {
-			char **nv = realloc(v, (n + 8) * sizeof(*nv));
-
-			if (!nv)
-				break;
-			v = nv;
-		}
-		v[n] = strdup(de->d_name);
-		if (v[n])
-			n++;
-	}
-	closedir(d);
-	if (n)
-		qsort(v, n, sizeof(*v), cmp_names);
-	*names = v;
-	*count = n;
-	return 0;
-}
-
-int config_load(struct config *c, struct root *root, const char *file)
-{
-	static const char dir[] = "/etc/gpupass.d";
-	char **names = NULL, path[512];
-	unsigned int i, n = 0;
-	int err;
-
-	if (file)
-		return load_file(c, root, file, true);
-	err = load_file(c, root, "/etc/gpupass.conf", false);
-	if (err < 0)
-		return err;
-	err = list_dropins(root, dir, &names, &n);
-	if (err < 0) {
-		errno = -err;
-		ERR("%s: cannot list: %m, ignoring it", dir);
-		c->errors++;
-	}
-	for (i = 0; i < n && err >= 0; i++) {
-		snprintf(path, sizeof(path), "%s/%s", dir, names[i]);
-		err = load_file(c, root, path, false);
-	}
-	for (i = 0; i < n; i++)
-		free(names[i]);
-	free(names);
-	return err < 0 ? err : 0;
 }

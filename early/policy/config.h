@@ -15,7 +15,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "base/uuid.h"
 #include "pci/pciaddr.h"
+#include "pci/pcidev.h"
 #include "pci/selector.h"
 #include "base/sha256.h"
 
@@ -26,7 +28,6 @@
 #define CONFIG_FILES_MAX 64
 #define CONFIG_ERRORS_PER_FILE 20
 #define CONFIG_VFS_MAX 2048
-#define DRIVER_NAME_MAX 56 /* MODULE_NAME_LEN */
 #define MDEV_TYPE_MAX 64
 #define DEFAULT_DRIVER "vfio-pci"
 
@@ -47,7 +48,7 @@ struct rule {
 	/* mdev: parent; sriov: the physical function */
 	struct pci_addr parent;
 	char mdev_type[MDEV_TYPE_MAX];
-	char uuid[37];
+	char uuid[UUID_STR_LEN];
 	bool start_manual;
 	unsigned int vfs;
 };
@@ -63,7 +64,7 @@ struct config {
 	bool disabled;
 	char disabled_by[32];
 	bool debug;
-	struct sha256 hash;
+	struct sha256 hash; /* of the files loaded: see config_fingerprint() */
 };
 
 void config_init(struct config *c);
@@ -76,6 +77,7 @@ void config_free(struct config *c);
 int config_parse_buffer(struct config *c, const char *file, const char *buf, size_t len);
 
 struct root;
+/* configfiles.c: */
 /*
  * Load @file if given, else /etc/gpupass.conf and /etc/gpupass.d/\*.conf (in
  * name order) under @root.  A missing default file is not an error; a missing
@@ -83,6 +85,10 @@ struct root;
  */
 int config_load(struct config *c, struct root *root, const char *file);
 
+/* The SHA-256 of the bytes of every file loaded, in order, as 64 hex digits. */
+void config_fingerprint(const struct config *c, char hex[65]);
+
+/* rule.c: */
 /* "FILE:LINE" or "kernel command line" into @buf. */
 const char *rule_origin(const struct rule *r, char *buf, size_t size);
 /* The rule as a config line would say it ("claim 1002:6608 with=functions"), into @buf. */
@@ -94,7 +100,5 @@ const char *with_mode_name(enum with_mode w);
 struct rule *config_add_rule(struct config *c, enum rule_kind kind, const char *file,
 			     unsigned int line);
 int rule_add_selector(struct rule *r, const struct selector *s);
-/* Driver and module names: [A-Za-z0-9_-], 1..55 chars. */
-bool driver_name_valid(const char *s);
 
 #endif

@@ -38,8 +38,9 @@ static void write_status(struct ctx *x)
 	x->r.t.total_us = clock_us(CLOCK_MONOTONIC) - x->r.t.total_us;
 	err = status_write(x->root, &x->r);
 	if (err < 0) {
-		errno = -err;
-		WRN("cannot write %s: %m; 'gpupass status' will not know what happened at boot",
+		WRN_ERRNO(
+		    err,
+		    "cannot write %s: %m; 'gpupass status' will not know what happened at boot",
 		    STATUS_PATH);
 	}
 }
@@ -59,16 +60,15 @@ static int run_plan(struct ctx *x, struct plan *p)
 		p->protect = prot;
 		p->nprotect = storage_protected(x->root, x->sys, prot);
 	}
-	err = devices_open(&ds, x->sys, x->o.early ? EXIT_SUCCESS : EXIT_FAILURE);
+	err = devices_open(&ds, x->sys);
 	if (err >= 0)
 		err = plan_build(p, &x->c, ds);
 	devices_close(ds);
 	x->r.plan = p;
 	x->r.t.enumerate_us = clock_us(CLOCK_MONOTONIC) - t0;
 	if (err < 0) {
-		errno = -err;
-		ERR("cannot enumerate PCI devices under %s: %m; nothing was changed",
-		    root_dir(x->sys));
+		ERR_ERRNO(err, "cannot enumerate PCI devices under %s: %m; nothing was changed",
+			  root_dir(x->sys));
 		return 1;
 	}
 	if (x->o.dry_run) {

@@ -15,6 +15,7 @@
 #include "base/json.h"
 #include "late/late.h"
 #include "base/log.h"
+#include "base/uuid.h"
 #include "late/mdev.h"
 #include "base/path.h"
 
@@ -57,9 +58,9 @@ static void write_record(struct ctx *x, const struct late *l)
 	int err = late_write(x->root, l);
 
 	if (err < 0) {
-		errno = -err;
-		WRN("cannot write %s: %m; 'gpupass status' will not show the later stage",
-		    LATE_PATH);
+		WRN_ERRNO(err,
+			  "cannot write %s: %m; 'gpupass status' will not show the later stage",
+			  LATE_PATH);
 	}
 }
 
@@ -71,7 +72,6 @@ int cmd_apply_late(struct ctx *x)
 	DIR *lock = NULL;
 	int err, rc = 1;
 
-	o.fatal_exit_code = x->o.early ? EXIT_SUCCESS : EXIT_FAILURE;
 	if (parse_parents(x, &only) < 0) {
 		free(only);
 		return 2;
@@ -109,12 +109,12 @@ out:
 
 /* mdev list: every configured mdev and every existing one, and the types on offer. */
 struct mdev_row {
-	char uuid[MDEV_UUID_LEN];
+	char uuid[UUID_STR_LEN];
 	char parent[PCI_ADDR_LEN];
 	char type[MDEV_TYPE_MAX];
 	const char *state; /* active, missing, conflict */
 	const struct rule *rule;
-	char reason[MDEV_REASON_MAX];
+	char reason[OUTCOME_REASON_MAX];
 };
 
 struct mdev_list {
@@ -141,7 +141,6 @@ static struct mdev_row *add_row(struct mdev_list *ml)
 static int rows_from_rules(struct mdev_list *ml)
 {
 	const struct config *c = &ml->x->c;
-	char path[128];
 	unsigned int i;
 
 	for (i = 0; i < c->nrules; i++) {
@@ -159,10 +158,9 @@ static int rows_from_rules(struct mdev_list *ml)
 		pci_addr_str(&r->parent, row->parent);
 		snprintf(row->type, sizeof(row->type), "%s", r->mdev_type);
 		mdev_apply(ml->x->sys, r, true, &o);
-		snprintf(path, sizeof(path), "bus/mdev/devices/%s", r->uuid);
 		if (o.result == MDEV_EXISTS)
 			row->state = "active";
-		else if (root_exists(ml->x->sys, path) == 1)
+		else if (mdev_exists(ml->x->sys, r->uuid))
 			row->state = "conflict";
 		else
 			row->state = "missing";
@@ -201,11 +199,11 @@ static int rows_from_sysfs(struct mdev_list *ml)
 		return errno == ENOENT ? 0 : -errno;
 	while (err >= 0 && (de = readdir(d))) {
 		struct mdev_row *row;
-		char type[MDEV_TYPE_MAX], uuid[MDEV_UUID_LEN];
+		char type[MDEV_TYPE_MAX], uuid[UUID_STR_LEN];
 
-		if (!mdev_uuid_valid(de->d_name))
+		if (!uuid_valid(de->d_name))
 			continue;
-		mdev_uuid_lower(de->d_name, uuid);
+		uuid_lower(de->d_name, uuid);
 		if (in_rows(ml, uuid))
 			continue;
 		row = add_row(ml);
@@ -365,8 +363,7 @@ static int mdev_list(struct ctx *x)
 	if (err >= 0)
 		err = rows_from_sysfs(&ml);
 	if (err < 0) {
-		errno = -err;
-		ERR("cannot list mdevs under %s: %m", root_dir(x->sys));
+		ERR_ERRNO(err, "cannot list mdevs under %s: %m", root_dir(x->sys));
 		free(ml.rows);
 		return 1;
 	}
@@ -381,7 +378,7 @@ static int mdev_list(struct ctx *x)
 }
 
 /* The UUIDs of the arguments, lower-cased; a bad one is a usage error. */
-static int uuid_args(struct ctx *x, const char *sub, char (*out)[MDEV_UUID_LEN])
+static int uuid_args(struct ctx *x, const char *sub, char (*out)[UUID_STR_LEN])
 {
 	int i;
 
@@ -390,11 +387,11 @@ static int uuid_args(struct ctx *x, const char *sub, char (*out)[MDEV_UUID_LEN])
 		return -EINVAL;
 	}
 	for (i = 0; i < x->argc; i++) {
-		if (!mdev_uuid_valid(x->argv[i])) {
+		if (!uuid_valid(x->argv[i])) {
 			ERR("bad UUID '%s' (expected 8-4-4-4-12 hex digits)", x->argv[i]);
 			return -EINVAL;
 		}
-		mdev_uuid_lower(x->argv[i], out[i]);
+		uuid_lower(x->argv[i], out[i]);
 	}
 	return 0;
 }
@@ -449,7 +446,7 @@ static int remove_one(struct ctx *x, const char *uuid)
 
 static int mdev_each(struct ctx *x, const char *sub, int (*fn)(struct ctx *, const char *))
 {
-	char(*uuids)[MDEV_UUID_LEN];
+	char(*uuids)[UUID_STR_LEN];
 	int i, failed = 0;
 
 	uuids = calloc(x->argc ? x->argc : 1, sizeof(*uuids));

@@ -26,8 +26,7 @@ int cli_open_roots(struct ctx *x, bool need_sys)
 
 	err = x->root ? 0 : root_open(&x->root, x->o.root);
 	if (err < 0) {
-		errno = -err;
-		ERR("cannot open root directory %s: %m", x->o.root);
+		ERR_ERRNO(err, "cannot open root directory %s: %m", x->o.root);
 		return err;
 	}
 	if (!need_sys || x->sys)
@@ -38,8 +37,7 @@ int cli_open_roots(struct ctx *x, bool need_sys)
 		snprintf(sys, sizeof(sys), "%s/sys", strcmp(x->o.root, "/") ? x->o.root : "");
 	err = root_open(&x->sys, sys);
 	if (err < 0) {
-		errno = -err;
-		ERR("cannot open sysfs at %s: %m; nothing was changed", sys);
+		ERR_ERRNO(err, "cannot open sysfs at %s: %m; nothing was changed", sys);
 	}
 	return err;
 }
@@ -68,13 +66,12 @@ int cli_load_config(struct ctx *x, bool with_cmdline)
 	if (err >= 0 && with_cmdline)
 		err = cmdline_load(&x->c, x->root);
 	if (err < 0) {
-		errno = -err;
-		ERR("cannot load the config: %m");
+		ERR_ERRNO(err, "cannot load the config: %m");
 		return err;
 	}
 	if (x->c.debug)
 		log_set_debug(1);
-	sha256_hex(&x->c.hash, x->r.config_sha256);
+	config_fingerprint(&x->c, x->r.config_sha256);
 	x->r.config = &x->c;
 	x->r.t.config_us = clock_us(CLOCK_MONOTONIC) - t0;
 	return 0;

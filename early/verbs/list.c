@@ -125,7 +125,7 @@ int cmd_list(struct ctx *x)
 
 	if (cli_open_roots(x, true) < 0)
 		return 1;
-	err = devices_open(&l.ds, x->sys, EXIT_FAILURE);
+	err = devices_open(&l.ds, x->sys);
 	if (err < 0)
 		return 1;
 	if (strcmp(x->o.root, "/")) {
@@ -134,8 +134,7 @@ int cmd_list(struct ctx *x)
 	}
 	err = devices_foreach(l.ds, collect, &l);
 	if (err < 0) {
-		errno = -err;
-		ERR("cannot list PCI devices under %s: %m", root_dir(x->sys));
+		ERR_ERRNO(err, "cannot list PCI devices under %s: %m", root_dir(x->sys));
 	} else {
 		if (l.n)
 			qsort(l.devs, l.n, sizeof(*l.devs), by_group);

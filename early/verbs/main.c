@@ -12,6 +12,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "pci/devices.h"
 #include "verbs/cli.h"
 #include "base/log.h"
 #include "base/path.h"
@@ -174,6 +175,7 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	if (x.o.early) {
+		devices_set_fatal_exit(EXIT_SUCCESS); /* never break a boot */
 		snprintf(kmsg, sizeof(kmsg), "%s/dev/kmsg", strcmp(x.o.root, "/") ? x.o.root : "");
 		log_use_kmsg(kmsg);
 	}

@@ -7,6 +7,7 @@
 
 #include "verbs/cli.h"
 #include "pci/devices.h"
+#include "late/check.h"
 #include "late/late.h"
 #include "base/log.h"
 #include "pci/modload.h"
@@ -105,7 +106,7 @@ static unsigned int check_system(struct ctx *x)
 		    "system checks skipped: no PCI devices in sysfs (a chroot or image build)\n");
 		return 0;
 	}
-	if (devices_open(&ds, x->sys, EXIT_FAILURE) < 0)
+	if (devices_open(&ds, x->sys) < 0)
 		return 1;
 	errors = check_iommu(x, ds) + check_modules(x) + check_storage(x, ds);
 	devices_close(ds);
@@ -134,7 +135,7 @@ int cmd_check(struct ctx *x)
 	/* mdev and sriov prerequisites (i915 enable_gvt, kvmgt, SR-IOV capability). */
 	if (sys_ok && kinds[RULE_MDEV] + kinds[RULE_SRIOV] &&
 	    root_exists(x->sys, "bus/pci/devices") == 1) {
-		int late = late_check(x);
+		int late = late_check(&x->c, x->sys);
 
 		sys_errors += late > 0 ? late : 0;
 	}

@@ -8,9 +8,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "boot/bind.h"
 #include "verbs/cli.h"
 #include "pci/devices.h"
+#include "pci/pcidev.h"
 #include "base/log.h"
 #include "base/path.h"
 #include "policy/plan.h"
@@ -53,6 +53,28 @@ static int by_name(const void *a, const void *b)
 	return strcmp(((const struct gp_device *)a)->name, ((const struct gp_device *)b)->name);
 }
 
+/*
+ * Give @d back to its normal driver: clear driver_override (a lone newline
+ * clears it, drivers/base/driver.c), unbind it from the claiming driver,
+ * probe.  The driver it ends on (or "") goes to @after.  Returns 0 when some
+ * driver took it, -ENODEV when none did, or -errno (logged here).
+ */
+static int release_device(struct root *sys, const struct gp_device *d, char *after, size_t size)
+{
+	enum rebind_step step;
+	int err;
+
+	err = pcidev_rebind(sys, &d->addr, d->driver, "\n", after, size, &step);
+	if (err < 0 && step == REBIND_OVERRIDE)
+		return ERR_ERRNO(
+		    err, "%s [%04x:%04x]: cannot clear driver_override: %m; not releasing it",
+		    d->name, d->vendor, d->device);
+	if (err < 0)
+		return ERR_ERRNO(err, "%s [%04x:%04x]: cannot unbind it from %s: %m", d->name,
+				 d->vendor, d->device, d->driver);
+	return *after ? 0 : -ENODEV;
+}
+
 /* Returns 0 when the device ended off VFIO, 1 otherwise. */
 static int release_one(struct release *r, const struct gp_device *d)
 {
@@ -93,14 +115,13 @@ int cmd_release(struct ctx *x)
 	}
 	if (cli_open_roots(x, true) < 0 || cli_selectors(x, &r.sel, &r.nsel) < 0)
 		return x->sys ? 2 : 1;
-	err = devices_open(&r.ds, x->sys, EXIT_FAILURE);
+	err = devices_open(&r.ds, x->sys);
 	if (err >= 0)
 		err = devices_foreach(r.ds, collect, &r);
 	devices_close(r.ds);
 	free(r.sel);
 	if (err < 0) {
-		errno = -err;
-		ERR("cannot walk PCI devices under %s: %m", root_dir(x->sys));
+		ERR_ERRNO(err, "cannot walk PCI devices under %s: %m", root_dir(x->sys));
 		free(r.devs);
 		return 1;
 	}

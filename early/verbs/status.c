@@ -218,7 +218,7 @@ static int build(struct status *s)
 	struct devices *ds = NULL;
 	int err;
 
-	err = devices_open(&ds, s->x->sys, EXIT_FAILURE);
+	err = devices_open(&ds, s->x->sys);
 	if (err < 0)
 		return err;
 	log_mute(1); /* status reports refusals and groups itself */

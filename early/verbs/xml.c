@@ -11,6 +11,8 @@
 #include "verbs/cli.h"
 #include "pci/devices.h"
 #include "base/log.h"
+#include "base/uuid.h"
+#include "late/mdev.h"
 #include "base/path.h"
 
 struct xml {
@@ -47,18 +49,9 @@ static int print_one(struct gp_device *dev, struct pci_dev *pd, void *data)
 	return 0;
 }
 
-static bool uuid_shaped(const char *s)
-{
-	return strlen(s) == 36 && s[8] == '-' && s[13] == '-' && s[18] == '-' && s[23] == '-' &&
-	       strspn(s, "0123456789abcdefABCDEF-") == 36;
-}
-
 static int print_mdev(struct ctx *x, const char *uuid)
 {
-	char path[128];
-
-	snprintf(path, sizeof(path), "bus/mdev/devices/%s", uuid);
-	if (root_exists(x->sys, path) != 1) {
+	if (!mdev_exists(x->sys, uuid)) {
 		ERR("mdev %s does not exist (is its mdev line in the config, and did 'gpupass apply --late' run?)",
 		    uuid);
 		return 1;
@@ -83,11 +76,11 @@ int cmd_xml(struct ctx *x)
 	}
 	if (cli_open_roots(x, true) < 0)
 		return 1;
-	if (uuid_shaped(x->argv[0]))
+	if (uuid_valid(x->argv[0]))
 		return print_mdev(x, x->argv[0]);
 	if (cli_selectors(x, &m.sel, &m.nsel) < 0)
 		return 2;
-	err = devices_open(&m.ds, x->sys, EXIT_FAILURE);
+	err = devices_open(&m.ds, x->sys);
 	if (err >= 0)
 		err = devices_foreach(m.ds, print_one, &m);
 	devices_close(m.ds);

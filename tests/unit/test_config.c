@@ -2,10 +2,14 @@
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
+#include "base/path.h"
 #include "policy/config.h"
 #include "testlog.h"
 
@@ -195,11 +199,23 @@ static void test_mdev_sriov(void **state)
 /* The fingerprint is plain SHA-256 of the bytes read: FIPS 180-2's "abc" vector. */
 static void test_hash(void **state)
 {
-	char hex[65];
+	char dir[] = "/tmp/gpupass-test-XXXXXX", file[64], hex[65];
+	struct root *root;
+	FILE *f;
 
 	(void)state;
-	assert_int_equal(config_parse_buffer(&c, "t.conf", "abc", 3), 0);
-	sha256_hex(&c.hash, hex);
+	assert_non_null(mkdtemp(dir));
+	snprintf(file, sizeof(file), "%s/t.conf", dir);
+	f = fopen(file, "w");
+	assert_non_null(f);
+	fputs("abc", f);
+	fclose(f);
+	assert_int_equal(root_open(&root, dir), 0);
+	assert_int_equal(config_load(&c, root, "t.conf"), 0);
+	root_close(root);
+	unlink(file);
+	rmdir(dir);
+	config_fingerprint(&c, hex);
 	assert_string_equal(hex,
 			    "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
 }

@@ -26,6 +26,7 @@
 
 #include "verbs/cli.h"
 #include "pci/devices.h"
+#include "late/check.h"
 #include "late/late.h"
 #include "base/path.h"
 #include "testlog.h"
@@ -382,7 +383,7 @@ static int sriov(const struct rule *r, bool dry, struct sriov_outcome *o)
 	struct devices *ds = NULL;
 	int err;
 
-	assert_int_equal(devices_open(&ds, sys, 1), 0);
+	assert_int_equal(devices_open(&ds, sys), 0);
 	err = sriov_apply(sys, ds, NULL, r, dry, o);
 	devices_close(ds);
 	return err;
@@ -635,7 +636,7 @@ static void test_mdev_remove(void **state)
 
 static void test_late_only_one_parent(void **state)
 {
-	struct late_opts opts = { .fatal_exit_code = 1 };
+	struct late_opts opts = { 0 };
 	struct pci_addr only;
 	struct late l;
 
@@ -673,7 +674,7 @@ static void test_check_gvt(void **state)
 	put("N\n", "%s/sys/module/i915/parameters/enable_gvt", top);
 	x.sys = sys;
 	x.c = c;
-	assert_int_equal(late_check(&x), 3);
+	assert_int_equal(late_check(&x.c, x.sys), 3);
 	assert_non_null(
 	    strstr(testlog_text(), "GVT-g is off in i915 (enable_gvt=N): add i915.enable_gvt=1"));
 	assert_non_null(strstr(testlog_text(), "the kvmgt module is not loaded"));
@@ -682,10 +683,10 @@ static void test_check_gvt(void **state)
 	mkdirs("%s/sys/module/kvmgt", top);
 	fake_gpu("i915-GVTg_V5_4", 1);
 	testlog_start();
-	assert_int_equal(late_check(&x), 0);
+	assert_int_equal(late_check(&x.c, x.sys), 0);
 	assert_string_equal(testlog_text(), "");
 	x.sys = NULL;
-	assert_int_equal(late_check(&x), -EINVAL);
+	assert_int_equal(late_check(&x.c, x.sys), -EINVAL);
 }
 
 int main(void)

@@ -1,0 +1,60 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * The attributes of one PCI function under bus/pci/devices/ADDR/, read and
+ * written through the sysfs root, as util-linux's ul_path_* do for a device
+ * directory: every per-device sysfs access of gpupass goes through here, so no
+ * caller builds a device path or parses a number from sysfs by hand.
+ *
+ * Nothing here logs above debug: callers log each outcome once.  Functions
+ * return 0 (or a length) on success and -errno on failure.
+ */
+#ifndef GPUPASS_PCIDEV_H
+#define GPUPASS_PCIDEV_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "pci/pciaddr.h"
+
+#define DRIVER_NAME_MAX 56 /* MODULE_NAME_LEN */
+
+struct root;
+
+/* Driver and module names: [A-Za-z0-9_-], 1..55 chars. */
+bool driver_name_valid(const char *s);
+/* True when the kernel has PCI driver @driver (bus/pci/drivers/NAME exists). */
+bool pci_driver_present(struct root *sys, const char *driver);
+
+/* 1 if attribute @attr of @a exists ("" for the device itself), 0 if not, or -errno. */
+int pcidev_exists(struct root *sys, const struct pci_addr *a, const char *attr);
+/* Read attribute @attr of @a, trailing newlines stripped.  Returns its length. */
+int pcidev_read(struct root *sys, const struct pci_addr *a, const char *attr, char *buf,
+		size_t size);
+/* Read a decimal number without sign; -EINVAL when it is not one or exceeds UINT32_MAX. */
+int pcidev_read_u32(struct root *sys, const struct pci_addr *a, const char *attr, uint32_t *out);
+/* True when @attr reads "1" (flags such as boot_vga); false when it is absent. */
+bool pcidev_read_flag(struct root *sys, const struct pci_addr *a, const char *attr);
+/* One write(2) of @val to attribute @attr of @a. */
+int pcidev_write(struct root *sys, const struct pci_addr *a, const char *attr, const char *val);
+/* The last component of the symlink @attr of @a (virtfn0, mdev_type...). */
+int pcidev_link_name(struct root *sys, const struct pci_addr *a, const char *attr, char *buf,
+		     size_t size);
+/* The driver bound to @a into @buf, "" when none is (or it cannot be read). */
+void pcidev_driver(struct root *sys, const struct pci_addr *a, char *buf, size_t size);
+
+enum rebind_step { REBIND_OVERRIDE, REBIND_UNBIND };
+
+/*
+ * Move @a to another driver the way the kernel documents it: write @override
+ * to driver_override ("\n" clears it), unbind it from @current (when not
+ * ""), write drivers_probe, then read the driver link (the truth) into
+ * @after.  Returns 0 once the probe was asked, or the -errno of the step it
+ * could not take (*@failed says which: nothing was written after it).  A
+ * failing probe is only a debug record: the kernel log says why, and @after
+ * says where the device is.
+ */
+int pcidev_rebind(struct root *sys, const struct pci_addr *a, const char *current,
+		  const char *override, char *after, size_t size, enum rebind_step *failed);
+
+#endif
