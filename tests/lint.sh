@@ -1,7 +1,8 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0-or-later
 # Checks every shell script (POSIX sh where the shebang says sh, which
-# is all that runs in the initramfs), clang-format on the C.  One result per file.
+# is all that runs in the initramfs), clang-format on the C, the layers of
+# early/.  One result per file.
 set -u
 cd "$(dirname "$0")/.." || exit 1
 pass=0 fail=0
@@ -24,6 +25,9 @@ for f in $(git ls-files 'early/*.[ch]' 'tests/*.c' 'tests/unit/*.[ch]'); do
 	clang-format --dry-run -Werror "$f" 2> /dev/null
 	result $? "clang-format $f (run make format)"
 done
+# early/ includes only downward, every include names its layer.
+tests/lint/layers.sh
+result $? "tests/lint/layers.sh: an include breaks the layers of early/"
 # Man pages render without groff warnings.
 for m in docs/*.[0-9]; do
 	out=$(MANWIDTH=80 man -l --warnings=all "$m" 2>&1 > /dev/null)

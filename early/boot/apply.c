@@ -2,10 +2,10 @@
 #include <string.h>
 #include <time.h>
 
-#include "boot/apply.h"
-#include "boot/bind.h"
 #include "base/log.h"
 #include "pci/modload.h"
+#include "boot/apply.h"
+#include "boot/bind.h"
 
 #define DRIVERS_MAX 16
 

@@ -5,8 +5,8 @@
 #include <string.h>
 
 #include "base/log.h"
-#include "boot/bind.h"
 #include "pci/pcidev.h"
+#include "boot/bind.h"
 
 static int fail(struct action *a, int err, const char *fmt, ...) GP_PRINTF(3, 4);
 

@@ -9,10 +9,10 @@
 
 #include "base/log.h"
 #include "base/path.h"
+#include "pci/pcidev.h"
 #include "late/check.h"
 #include "late/mdev.h"
 #include "late/sriov.h"
-#include "pci/pcidev.h"
 
 /* i915 must drive the iGPU, with GVT-g on, and kvmgt must be loaded. */
 static unsigned int check_gvt(struct root *sys, const struct rule *r)

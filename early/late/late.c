@@ -3,14 +3,14 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "policy/bootrec.h"
-#include "pci/devices.h"
 #include "base/json.h"
-#include "late/late.h"
 #include "base/log.h"
-#include "pci/modload.h"
 #include "base/path.h"
+#include "pci/devices.h"
+#include "pci/modload.h"
+#include "policy/bootrec.h"
 #include "policy/status.h"
+#include "late/late.h"
 
 enum mode {
 	ACT,	 /* this run's parent: do it */

@@ -6,10 +6,11 @@
 #include <string.h>
 
 #include "base/log.h"
-#include "late/mdev.h"
 #include "base/path.h"
-#include "late/outcome.h"
+#include "base/uuid.h"
 #include "pci/pcidev.h"
+#include "late/mdev.h"
+#include "late/outcome.h"
 
 #define MDEV_PATH_MAX 256
 #define MDEV_TYPES_MAX 64 /* GVT-g offers 4; more are listed as not there */
@@ -141,12 +142,11 @@ static int type_available(struct root *sys, const struct rule *r, struct mdev_ou
 
 static int create(struct root *sys, const struct rule *r, struct mdev_outcome *o)
 {
-	char attr[MDEV_PATH_MAX], path[MDEV_PATH_MAX];
+	char attr[MDEV_PATH_MAX], path[MDEV_PATH_MAX], addr[PCI_ADDR_LEN];
 	int err;
 
 	type_attr(r->mdev_type, "create", attr, sizeof(attr));
-	pci_addr_sysfs(&r->parent, attr, path, sizeof(path));
-	DBG("writing %s to %s", r->uuid, path);
+	DBG("%s: writing %s to %s", pci_addr_str(&r->parent, addr), r->uuid, attr);
 	err = pcidev_write(sys, &r->parent, attr, r->uuid);
 	if (err < 0) {
 		return OUTCOME(o, MDEV_FAILED, err,
@@ -186,20 +186,97 @@ static bool child_of(struct root *sys, const char *uuid, const struct pci_addr *
 	return pcidev_exists(sys, parent, uuid) == 1;
 }
 
-static int find_parent(struct root *sys, const char *uuid, struct pci_addr *parent)
+/* Call @cb for each registered parent that is a PCI function; stops when it returns true. */
+static bool parents_foreach(struct root *sys, bool (*cb)(const struct pci_addr *a, void *data),
+			    void *data)
 {
+	struct pci_addr a;
 	struct dirent *de;
-	int err = -ESRCH;
+	bool stop = false;
 	DIR *d;
 
 	d = root_opendir(sys, "class/mdev_bus");
 	if (!d)
-		return errno == ENOENT ? -ESRCH : -errno;
-	while (err < 0 && (de = readdir(d)))
-		if (pci_addr_parse(de->d_name, parent) == 0 && child_of(sys, uuid, parent))
-			err = 0;
+		return false;
+	while (!stop && (de = readdir(d)))
+		if (pci_addr_parse(de->d_name, &a) == 0)
+			stop = cb(&a, data);
 	closedir(d);
-	return err;
+	return stop;
+}
+
+struct parent_search {
+	struct root *sys;
+	const char *uuid;
+	struct pci_addr found;
+};
+
+static bool is_parent(const struct pci_addr *a, void *data)
+{
+	struct parent_search *ps = data;
+
+	if (!child_of(ps->sys, ps->uuid, a))
+		return false;
+	ps->found = *a;
+	return true;
+}
+
+static int find_parent(struct root *sys, const char *uuid, struct pci_addr *parent)
+{
+	struct parent_search ps = { .sys = sys, .uuid = uuid };
+
+	if (!parents_foreach(sys, is_parent, &ps))
+		return -ESRCH;
+	*parent = ps.found;
+	return 0;
+}
+
+struct parent_list {
+	struct pci_addr *out;
+	int n, max;
+};
+
+static bool add_parent(const struct pci_addr *a, void *data)
+{
+	struct parent_list *pl = data;
+
+	pl->out[pl->n++] = *a;
+	return pl->n == pl->max;
+}
+
+static int cmp_addr(const void *a, const void *b)
+{
+	return pci_addr_cmp(a, b);
+}
+
+int mdev_parents(struct root *sys, struct pci_addr *out, int max)
+{
+	struct parent_list pl = { out, 0, max };
+
+	if (max > 0)
+		parents_foreach(sys, add_parent, &pl);
+	qsort(out, pl.n, sizeof(*out), cmp_addr);
+	return pl.n;
+}
+
+int mdev_foreach(struct root *sys, mdev_cb cb, void *data)
+{
+	char uuid[UUID_STR_LEN];
+	struct dirent *de;
+	int err = 0;
+	DIR *d;
+
+	d = root_opendir(sys, "bus/mdev/devices");
+	if (!d)
+		return errno == ENOENT ? 0 : -errno;
+	while (err >= 0 && (de = readdir(d))) {
+		if (!uuid_valid(de->d_name))
+			continue;
+		uuid_lower(de->d_name, uuid);
+		err = cb(uuid, data);
+	}
+	closedir(d);
+	return err < 0 ? err : 0;
 }
 
 int mdev_locate(struct root *sys, const char *uuid, const struct pci_addr *hint,
@@ -246,13 +323,12 @@ static int cmp_names(const void *a, const void *b)
 /* The type names under mdev_supported_types/, sorted, at most MDEV_TYPES_MAX. */
 static int list_types(struct root *sys, const struct pci_addr *parent, char **names)
 {
-	char attr[MDEV_PATH_MAX], path[MDEV_PATH_MAX];
+	char attr[MDEV_PATH_MAX];
 	struct dirent *de;
 	int n = 0;
 	DIR *d;
 
-	pci_addr_sysfs(parent, type_attr("", "", attr, sizeof(attr)), path, sizeof(path));
-	d = root_opendir(sys, path);
+	d = pcidev_opendir(sys, parent, type_attr("", "", attr, sizeof(attr)));
 	if (!d)
 		return -errno;
 	while (n < MDEV_TYPES_MAX && (de = readdir(d))) {

@@ -16,9 +16,9 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "late/outcome.h"
-#include "policy/config.h"
 #include "pci/pciaddr.h"
+#include "policy/config.h"
+#include "late/outcome.h"
 
 struct root;
 
@@ -67,6 +67,16 @@ int mdev_locate(struct root *sys, const char *uuid, const struct pci_addr *hint,
  * still there afterwards, or the write's -errno (-EBUSY: a VM holds it).
  */
 int mdev_remove(struct root *sys, const char *uuid);
+
+/* The registered parents that are PCI functions (/sys/class/mdev_bus), sorted, at most @max. */
+int mdev_parents(struct root *sys, struct pci_addr *out, int max);
+
+/*
+ * Call @cb for each mdev on the system (/sys/bus/mdev/devices) with its UUID
+ * lower-cased; a negative return stops the walk.  Returns 0 or -errno.
+ */
+typedef int (*mdev_cb)(const char *uuid, void *data);
+int mdev_foreach(struct root *sys, mdev_cb cb, void *data);
 
 /*
  * Call @cb for each type @parent offers, in name order, with its

@@ -5,12 +5,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "boot/bind.h"
-#include "pci/devices.h"
 #include "base/log.h"
+#include "pci/devices.h"
 #include "pci/modload.h"
-#include "late/outcome.h"
 #include "pci/pcidev.h"
+#include "boot/bind.h"
+#include "late/outcome.h"
 #include "late/sriov.h"
 
 /* One run over one PF. */

@@ -18,9 +18,9 @@
 
 #include <stdbool.h>
 
-#include "late/outcome.h"
-#include "policy/config.h"
 #include "pci/pciaddr.h"
+#include "policy/config.h"
+#include "late/outcome.h"
 
 enum sriov_result {
 	SRIOV_OK,

@@ -5,9 +5,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "pci/devices.h"
 #include "base/log.h"
 #include "base/path.h"
+#include "pci/devices.h"
 
 struct devices {
 	struct pci_access *pacc;

@@ -8,9 +8,9 @@
 
 #include "base/dynlib.h"
 #include "base/log.h"
+#include "base/path.h"
 #include "pci/modload.h"
 #include "pci/pcidev.h"
-#include "base/path.h"
 
 /*
  * libkmod is opened with dlopen() when a module must really be loaded (see

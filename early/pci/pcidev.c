@@ -91,6 +91,18 @@ int pcidev_link_name(struct root *sys, const struct pci_addr *a, const char *att
 	return err < 0 ? err : root_link_name(sys, path, buf, size);
 }
 
+DIR *pcidev_opendir(struct root *sys, const struct pci_addr *a, const char *attr)
+{
+	char path[PCIDEV_PATH_MAX];
+	int err = attr_path(a, attr, path);
+
+	if (err < 0) {
+		errno = -err;
+		return NULL;
+	}
+	return root_opendir(sys, path);
+}
+
 void pcidev_driver(struct root *sys, const struct pci_addr *a, char *buf, size_t size)
 {
 	if (pcidev_link_name(sys, a, "driver", buf, size) < 0)

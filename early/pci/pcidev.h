@@ -11,6 +11,7 @@
 #ifndef GPUPASS_PCIDEV_H
 #define GPUPASS_PCIDEV_H
 
+#include <dirent.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -40,6 +41,8 @@ int pcidev_write(struct root *sys, const struct pci_addr *a, const char *attr, c
 /* The last component of the symlink @attr of @a (virtfn0, mdev_type...). */
 int pcidev_link_name(struct root *sys, const struct pci_addr *a, const char *attr, char *buf,
 		     size_t size);
+/* opendir(3) of the directory @attr of @a; NULL with errno set on failure. */
+DIR *pcidev_opendir(struct root *sys, const struct pci_addr *a, const char *attr);
 /* The driver bound to @a into @buf, "" when none is (or it cannot be read). */
 void pcidev_driver(struct root *sys, const struct pci_addr *a, char *buf, size_t size);
 

@@ -6,10 +6,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "policy/bootrec.h"
 #include "base/dynlib.h"
 #include "base/log.h"
 #include "base/path.h"
+#include "policy/bootrec.h"
 #include "policy/status.h"
 
 #define RECORD_MAX (1024 * 1024)

@@ -9,8 +9,8 @@
 
 #include <stdbool.h>
 
-#include "policy/config.h"
 #include "pci/pciaddr.h"
+#include "policy/config.h"
 
 #define LATE_PATH "/run/gpupass/late.json"
 

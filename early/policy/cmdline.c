@@ -3,9 +3,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "policy/cmdline.h"
 #include "base/log.h"
 #include "base/path.h"
+#include "policy/cmdline.h"
 
 #define CMDLINE_MAX 4096
 

@@ -5,9 +5,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "policy/config.h"
 #include "base/log.h"
 #include "base/uuid.h"
+#include "policy/config.h"
 
 #define WORDS_MAX 64
 

@@ -15,11 +15,11 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "base/sha256.h"
 #include "base/uuid.h"
 #include "pci/pciaddr.h"
 #include "pci/pcidev.h"
 #include "pci/selector.h"
-#include "base/sha256.h"
 
 #define CONFIG_LINE_MAX 1024
 #define CONFIG_FILE_MAX (64 * 1024)

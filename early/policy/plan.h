@@ -9,8 +9,8 @@
 
 #include <stdio.h>
 
-#include "policy/config.h"
 #include "pci/devices.h"
+#include "policy/config.h"
 
 #define PLAN_ACTIONS_MAX 1024
 #define GROUP_MEMBERS_MAX 64

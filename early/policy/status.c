@@ -3,8 +3,8 @@
 #include <stdlib.h>
 
 #include "base/json.h"
-#include "pci/devices.h"
 #include "base/path.h"
+#include "pci/devices.h"
 #include "policy/status.h"
 
 #ifndef VERSION

@@ -4,13 +4,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "boot/apply.h"
-#include "verbs/cli.h"
-#include "pci/devices.h"
 #include "base/log.h"
 #include "base/path.h"
+#include "pci/devices.h"
 #include "policy/plan.h"
 #include "policy/storage.h"
+#include "boot/apply.h"
+#include "verbs/cli.h"
 
 static bool has_claims(const struct config *c)
 {

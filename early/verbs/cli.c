@@ -5,11 +5,11 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "verbs/cli.h"
-#include "policy/cmdline.h"
 #include "base/log.h"
 #include "base/path.h"
 #include "pci/selector.h"
+#include "policy/cmdline.h"
+#include "verbs/cli.h"
 
 uint64_t clock_us(clockid_t id)
 {

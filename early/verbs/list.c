@@ -9,13 +9,13 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "verbs/cli.h"
-#include "pci/devices.h"
 #include "base/json.h"
 #include "base/log.h"
 #include "base/path.h"
+#include "pci/devices.h"
 #include "policy/plan.h"
 #include "policy/status.h"
+#include "verbs/cli.h"
 
 #define LIST_MAX 65536
 

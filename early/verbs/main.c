@@ -12,10 +12,10 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "pci/devices.h"
-#include "verbs/cli.h"
 #include "base/log.h"
 #include "base/path.h"
+#include "pci/devices.h"
+#include "verbs/cli.h"
 
 #ifndef VERSION
 #define VERSION "0"

@@ -8,12 +8,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "verbs/cli.h"
-#include "pci/devices.h"
-#include "pci/pcidev.h"
 #include "base/log.h"
 #include "base/path.h"
+#include "pci/devices.h"
+#include "pci/pcidev.h"
 #include "policy/plan.h"
+#include "verbs/cli.h"
 
 struct release {
 	struct ctx *x;

@@ -9,13 +9,13 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "policy/bootrec.h"
-#include "verbs/cli.h"
-#include "pci/devices.h"
 #include "base/json.h"
 #include "base/log.h"
 #include "base/path.h"
+#include "pci/devices.h"
+#include "policy/bootrec.h"
 #include "policy/plan.h"
+#include "verbs/cli.h"
 
 struct status {
 	struct ctx *x;

@@ -8,12 +8,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "verbs/cli.h"
-#include "pci/devices.h"
 #include "base/log.h"
-#include "base/uuid.h"
-#include "late/mdev.h"
 #include "base/path.h"
+#include "base/uuid.h"
+#include "pci/devices.h"
+#include "late/mdev.h"
+#include "verbs/cli.h"
 
 struct xml {
 	struct ctx *x;

@@ -1,19 +1,23 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-/* check and modules: verbs that read only the config. */
+/*
+ * check [FILE]: the config's grammar, then on a running system (or a captured
+ * tree) the IOMMU, the driver modules, the storage guard and the later
+ * stage's prerequisites.
+ */
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/utsname.h>
 #include <string.h>
 
-#include "verbs/cli.h"
-#include "pci/devices.h"
-#include "late/check.h"
-#include "late/late.h"
 #include "base/log.h"
-#include "pci/modload.h"
 #include "base/path.h"
+#include "pci/devices.h"
+#include "pci/modload.h"
 #include "policy/plan.h"
 #include "policy/storage.h"
+#include "late/check.h"
+#include "late/late.h"
+#include "verbs/cli.h"
 
 /* The IOMMU switch for this CPU's vendor, from /proc/cpuinfo. */
 static const char *iommu_param(struct ctx *x)
@@ -142,25 +146,4 @@ int cmd_check(struct ctx *x)
 	if (sys_ok && sys_errors)
 		printf("system: %u errors\n", sys_errors);
 	return x->c.errors || sys_errors ? 1 : 0;
-}
-
-int cmd_modules(struct ctx *x)
-{
-	const char *seen[CONFIG_RULES_MAX + 1];
-	unsigned int i, k, n = 0;
-
-	if (cli_open_roots(x, false) < 0)
-		return 1;
-	if (cli_load_config(x, false) < 0)
-		return 1;
-	seen[n++] = DEFAULT_DRIVER;
-	for (i = 0; i < x->c.nrules; i++) {
-		for (k = 0; k < n && strcmp(seen[k], x->c.rules[i].driver); k++)
-			;
-		if (k == n && x->c.rules[i].kind != RULE_MDEV)
-			seen[n++] = x->c.rules[i].driver;
-	}
-	for (k = 0; k < n; k++)
-		puts(seen[k]);
-	return 0;
 }
