@@ -24,7 +24,7 @@ struct action {
 	enum action_kind kind;
 	bool companion; /* added by with=functions|group */
 	char reason[256];
-	/* Filled by bind_all(): */
+	/* Filled by bind_device(): */
 	enum bind_result result;
 	char driver_after[DRIVER_NAME_MAX];
 };

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * What the verbs share: parsed options, the two roots, the config, and the
- * run report.  Each verb lives in its own cmd_*.c and returns an exit status
+ * run report.  Each verb lives in its own verbs/VERB.c and returns an exit status
  * (0 success, 1 problems found, 2 usage error); main() maps nothing else.
  */
 #ifndef GPUPASS_CLI_H
@@ -46,7 +46,7 @@ int cmd_status(struct ctx *x);
 int cmd_list(struct ctx *x);
 int cmd_release(struct ctx *x);
 int cmd_xml(struct ctx *x);
-/* The later stage (cmd_late.c): apply --late [PARENT...], mdev list|start|remove. */
+/* The later stage: apply --late [PARENT...] (apply_late.c), mdev list|start|remove (mdev.c). */
 int cmd_apply_late(struct ctx *x);
 int cmd_mdev(struct ctx *x);
 
