@@ -1,37 +1,65 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0-or-later
 # Install the Debian 12 packages gpupass needs to build and test (run as root).
+# The one list of them: make test, make demo and tests/boot/setup-deps.sh use it.
 # Usage: deps.sh [build|all]   build: compile + make check; all: + QEMU boot tests
-# Fast when everything is there already: apt runs only for what is missing.
+# Fast when everything is there already: one dpkg-query, no apt.
+# Exit status: 0 all there (or installed now), 1 something missing and not
+# root, 2 usage, apt-get's own status when apt-get fails.
 set -eu
 what=${1:-all}
+case $what in
+build | all) ;;
+*)
+	echo "usage: deps.sh [build|all]" >&2
+	exit 2
+	;;
+esac
+
+# Compiler, libraries and the tools of make check and make lint.
 build="gcc make pkg-config libc6-dev libkmod-dev libpci-dev libcmocka-dev libjson-c-dev libblkid-dev pciutils jq
 	shellcheck clang-format time kmod binutils man-db groff-base"
-boot="qemu-system-x86 busybox-static cpio initramfs-tools dracut-core zstd udev systemd"
+# The QEMU boot tests (tests/boot): QEMU, both initramfs generators (lsinitrd
+# and unmkinitramfs read their images back), systemd and udev for dracut's
+# systemd flavour, linux-version for picking the kernel.  jq (above) checks
+# the scenarios' "gpupass status --json" lines.
+boot="qemu-system-x86 busybox-static cpio initramfs-tools dracut-core zstd udev systemd linux-base"
 pkgs=$build
 [ "$what" = all ] && pkgs="$build $boot"
 
+# One dpkg-query for the whole list; unknown packages only go to stderr.
+# shellcheck disable=SC2086 # word splitting of the package list is intended
+installed=" $(dpkg-query -W -f='${Package} ${db:Status-Status}\n' $pkgs 2> /dev/null |
+	awk '$2 == "installed" { print $1 }' | tr '\n' ' ') "
 missing=""
 for p in $pkgs; do
-	dpkg-query -W -f='${Status}\n' "$p" 2>/dev/null | grep -q '^install ok installed' ||
-		missing="$missing $p"
+	case $installed in
+	*" $p "*) ;;
+	*) missing="$missing $p" ;;
+	esac
 done
-kernel_missing=false
+# The boot tests take the newest installed kernel (lib.sh); any one will do.
+kernel=""
 if [ "$what" = all ] && ! ls /boot/vmlinuz-* > /dev/null 2>&1; then
-	kernel_missing=true
+	kernel=linux-image-amd64
 fi
-if [ -z "$missing" ] && ! $kernel_missing; then
+if [ -z "$missing$kernel" ]; then
 	exit 0
 fi
 if [ "$(id -u)" -ne 0 ]; then
-	echo "deps.sh: missing packages:$missing; run as root to install them" >&2
+	echo "deps.sh: missing:$missing${kernel:+ $kernel (a kernel for the boot tests)}; run as root to install them" >&2
 	exit 1
 fi
+echo "deps.sh: installing:$missing${kernel:+ $kernel}"
 export DEBIAN_FRONTEND=noninteractive
 apt-get update -qq
-# shellcheck disable=SC2086 # word splitting of the package list is intended
-[ -z "$missing" ] || apt-get install -y -qq --no-install-recommends $missing
-# The test kernel: a real Debian kernel, without building its own initrd (6 s, not 21).
-if $kernel_missing; then
-	INITRD=No apt-get install -y -qq --no-install-recommends linux-image-amd64
+if [ -n "$missing" ]; then
+	# shellcheck disable=SC2086 # word splitting of the package list is intended
+	apt-get install -y -qq --no-install-recommends $missing
 fi
+# The test kernel: a real Debian kernel, without building its own initrd (6 s,
+# not 21): the tests build their own images.
+if [ -n "$kernel" ]; then
+	INITRD=No apt-get install -y -qq --no-install-recommends "$kernel"
+fi
+echo "deps.sh: done"
