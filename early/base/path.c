@@ -56,14 +56,38 @@ static const char *rel_path(const char *rel)
 	return *rel ? rel : ".";
 }
 
+/*
+ * Open @rel for reading only when it is a regular file, and without blocking
+ * on the way: a FIFO or a device planted where a config, a record or an
+ * attribute should be must never hang a boot (O_NONBLOCK makes the open of a
+ * FIFO return at once; the type check refuses it before any read).
+ */
+static int open_regular(struct root *r, const char *rel)
+{
+	struct stat st;
+	int fd, err;
+
+	fd = openat(r->fd, rel_path(rel), O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
+	if (fd < 0)
+		return -errno;
+	if (fstat(fd, &st) < 0)
+		err = -errno;
+	else if (!S_ISREG(st.st_mode))
+		err = S_ISDIR(st.st_mode) ? -EISDIR : -EINVAL;
+	else
+		return fd;
+	close(fd);
+	return err;
+}
+
 int root_read(struct root *r, const char *rel, char *buf, size_t size)
 {
 	ssize_t n;
 	int fd;
 
-	fd = openat(r->fd, rel_path(rel), O_RDONLY | O_CLOEXEC | O_NOCTTY);
+	fd = open_regular(r, rel);
 	if (fd < 0)
-		return -errno;
+		return fd;
 	n = read(fd, buf, size - 1);
 	if (n < 0) {
 		n = -errno;
@@ -129,9 +153,9 @@ int root_read_all(struct root *r, const char *rel, size_t max, char **out, size_
 {
 	int fd, err;
 
-	fd = openat(r->fd, rel_path(rel), O_RDONLY | O_CLOEXEC | O_NOCTTY);
+	fd = open_regular(r, rel);
 	if (fd < 0)
-		return -errno;
+		return fd;
 	err = read_fd_all(fd, max, out, len);
 	close(fd);
 	return err;
@@ -207,6 +231,20 @@ int root_link_name(struct root *r, const char *rel, char *buf, size_t size)
 		return -ENAMETOOLONG;
 	strcpy(buf, base);
 	return strlen(buf);
+}
+
+const char *root_strerror(int err)
+{
+	switch (err) {
+	case -EINVAL:
+		return "not a regular file (a FIFO, socket or device?)";
+	case -EISDIR:
+		return "a directory, not a file";
+	case -EFBIG:
+		return "larger than the limit";
+	default:
+		return strerror(err < 0 ? -err : err);
+	}
 }
 
 int root_exists(struct root *r, const char *rel)

@@ -21,9 +21,13 @@ void root_close(struct root *r);
 /* The directory the root was opened on, for messages and for libpci. */
 const char *root_dir(const struct root *r);
 
+/*
+ * The readers open only regular files, and never block in open: a directory
+ * gives -EISDIR, a FIFO, socket or device -EINVAL (root_strerror() says so).
+ */
 /* Read a small attribute file; trailing newlines are stripped.  Returns length. */
 int root_read(struct root *r, const char *rel, char *buf, size_t size);
-/* Read a whole file of at most @max bytes into a malloc'ed, NUL-terminated buffer. */
+/* Read a whole file of at most @max bytes into a malloc'ed, NUL-terminated buffer (-EFBIG). */
 int root_read_all(struct root *r, const char *rel, size_t max, char **out, size_t *len);
 /* One write(2) of @val, as sysfs attributes want. */
 int root_write(struct root *r, const char *rel, const char *val);
@@ -33,6 +37,8 @@ int root_write_file(struct root *r, const char *rel, const char *data, size_t le
 int root_readlink(struct root *r, const char *rel, char *buf, size_t size);
 /* The last component of the target of symlink @rel. */
 int root_link_name(struct root *r, const char *rel, char *buf, size_t size);
+/* What a reader's -errno means, for messages ("not a regular file", "larger than the limit"). */
+const char *root_strerror(int err);
 /* 1 if @rel exists, 0 if not, -errno on other errors. */
 int root_exists(struct root *r, const char *rel);
 /* mkdir -p of @rel (mode 0755). */

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include <errno.h>
+#include <setjmp.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -17,6 +18,13 @@ struct devices {
 };
 
 static int fatal_code = EXIT_FAILURE;
+/*
+ * Armed while libpci reads one device: its fatal error (a device without
+ * vendor, or one that vanished between readdir and read) then skips that
+ * device instead of ending the process, so one device never stops the others.
+ */
+static jmp_buf *device_jmp;
+static const char *device_name;
 
 void devices_set_fatal_exit(int status)
 {
@@ -31,6 +39,11 @@ static void __attribute__((noreturn)) pci_err(char *msg, ...)
 	va_start(ap, msg);
 	vsnprintf(buf, sizeof(buf), msg, ap);
 	va_end(ap);
+	if (device_jmp) {
+		ERR("%s: libpci: %s; skipping this device (it vanished, or its sysfs entry is broken), the others go on",
+		    device_name, buf);
+		longjmp(*device_jmp, 1);
+	}
 	ERR("libpci: %s; cannot enumerate PCI devices, nothing was changed", buf);
 	exit(fatal_code);
 }
@@ -90,6 +103,22 @@ void devices_close(struct devices *ds)
 	free(ds);
 }
 
+/* pci_fill_info() for the device named @name; false when libpci failed on it (logged). */
+static bool fill_guarded(struct pci_dev *pd, int flags, const char *name)
+{
+	jmp_buf jb;
+
+	if (setjmp(jb)) {
+		device_jmp = NULL;
+		return false;
+	}
+	device_jmp = &jb;
+	device_name = name;
+	pci_fill_info(pd, flags);
+	device_jmp = NULL;
+	return true;
+}
+
 static struct pci_dev *get_dev(struct devices *ds, const struct pci_addr *a, struct gp_device *dev)
 {
 	struct pci_dev *pd = pci_get_dev(ds->pacc, a->domain, a->bus, a->dev, a->func);
@@ -100,7 +129,10 @@ static struct pci_dev *get_dev(struct devices *ds, const struct pci_addr *a, str
 	dev->addr = *a;
 	pci_addr_str(a, dev->name);
 	dev->group = -1;
-	pci_fill_info(pd, PCI_FILL_IDENT | PCI_FILL_CLASS);
+	if (!fill_guarded(pd, PCI_FILL_IDENT | PCI_FILL_CLASS, dev->name)) {
+		pci_free_dev(pd);
+		return NULL;
+	}
 	dev->vendor = pd->vendor_id;
 	dev->device = pd->device_id;
 	dev->class = pd->device_class;
@@ -119,11 +151,12 @@ static void read_override(struct devices *ds, struct gp_device *dev)
 	}
 }
 
-void devices_fill(struct devices *ds, struct gp_device *dev, struct pci_dev *pd)
+int devices_fill(struct devices *ds, struct gp_device *dev, struct pci_dev *pd)
 {
 	const char *s;
 
-	pci_fill_info(pd, PCI_FILL_DRIVER | PCI_FILL_IOMMU_GROUP | PCI_FILL_SUBSYS);
+	if (!fill_guarded(pd, PCI_FILL_DRIVER | PCI_FILL_IOMMU_GROUP | PCI_FILL_SUBSYS, dev->name))
+		return -EIO;
 	s = pci_get_string_property(pd, PCI_FILL_DRIVER);
 	snprintf(dev->driver, sizeof(dev->driver), "%s", s ? s : "");
 	s = pci_get_string_property(pd, PCI_FILL_IOMMU_GROUP);
@@ -136,20 +169,22 @@ void devices_fill(struct devices *ds, struct gp_device *dev, struct pci_dev *pd)
 	dev->boot_vga = pcidev_read_flag(ds->sys, &dev->addr, "boot_vga") ||
 			pcidev_read_flag(ds->sys, &dev->addr, "boot_display");
 	read_override(ds, dev);
+	return 0;
 }
 
 int devices_get(struct devices *ds, const struct pci_addr *addr, struct gp_device *dev)
 {
 	struct pci_dev *pd;
+	int err;
 
 	if (pcidev_exists(ds->sys, addr, "") != 1)
 		return -ENODEV;
 	pd = get_dev(ds, addr, dev);
 	if (!pd)
 		return -ENODEV;
-	devices_fill(ds, dev, pd);
+	err = devices_fill(ds, dev, pd);
 	pci_free_dev(pd);
-	return 0;
+	return err < 0 ? -ENODEV : 0;
 }
 
 bool devices_selected(struct devices *ds, const struct gp_device *dev, struct selector *sel,

@@ -56,8 +56,12 @@ void devices_close(struct devices *ds);
 typedef int (*devices_cb)(struct gp_device *dev, struct pci_dev *pd, void *data);
 int devices_foreach(struct devices *ds, devices_cb cb, void *data);
 
-/* Fill driver, IOMMU group, boot display flag, subsystem IDs and override. */
-void devices_fill(struct devices *ds, struct gp_device *dev, struct pci_dev *pd);
+/*
+ * Fill driver, IOMMU group, boot display flag, subsystem IDs and override.
+ * Returns 0, or -EIO when libpci could not read the device (logged here):
+ * the caller skips it, since what it would need to judge it is missing.
+ */
+int devices_fill(struct devices *ds, struct gp_device *dev, struct pci_dev *pd);
 /* Look one function up by address, fully filled.  Returns 0 or -ENODEV. */
 int devices_get(struct devices *ds, const struct pci_addr *addr, struct gp_device *dev);
 

@@ -22,39 +22,75 @@
 	X(json_object_get_int64)                                                                   \
 	X(json_object_get_boolean)                                                                 \
 	X(json_object_array_length)                                                                \
-	X(json_object_array_get_idx)
+	X(json_object_array_get_idx)                                                               \
+	X(json_object_is_type)
 
 static struct {
 	JSONC_SYMS(DYNLIB_FIELD)
 } j;
 
-static const char *str(struct json_object *o, const char *key)
+/*
+ * Typed members.  The records are ours, but anything can be written under
+ * /run: a member of the wrong type is reported (file, key, expected type) and
+ * read as empty, never handed to a json-c call that asserts on its type.
+ */
+static const char *record_path;
+
+static struct json_object *member(struct json_object *o, const char *key, enum json_type type,
+				  const char *type_name)
 {
 	struct json_object *v;
-	const char *s;
 
-	if (!j.json_object_object_get_ex(o, key, &v))
-		return "";
-	s = j.json_object_get_string(v);
-	return s && strcmp(s, "null") ? s : "";
+	if (!j.json_object_is_type(o, json_type_object) ||
+	    !j.json_object_object_get_ex(o, key, &v) || j.json_object_is_type(v, json_type_null))
+		return NULL;
+	if (j.json_object_is_type(v, type))
+		return v;
+	ERR("%s: \"%s\" is not %s, ignoring its value (the file is rewritten at every boot)",
+	    record_path, key, type_name);
+	return NULL;
+}
+
+static const char *str(struct json_object *o, const char *key)
+{
+	struct json_object *v = member(o, key, json_type_string, "a string");
+	const char *s = v ? j.json_object_get_string(v) : NULL;
+
+	return s ? s : "";
 }
 
 static long long num(struct json_object *o, const char *key)
 {
-	struct json_object *v;
+	struct json_object *v = member(o, key, json_type_int, "an integer");
 
-	return j.json_object_object_get_ex(o, key, &v) ? j.json_object_get_int64(v) : 0;
+	return v ? j.json_object_get_int64(v) : 0;
+}
+
+static bool flag(struct json_object *o, const char *key)
+{
+	struct json_object *v = member(o, key, json_type_boolean, "true or false");
+
+	return v && j.json_object_get_boolean(v);
 }
 
 static struct json_object *array(struct json_object *o, const char *key, size_t *n)
 {
-	struct json_object *v;
+	struct json_object *v = member(o, key, json_type_array, "an array");
 
-	*n = 0;
-	if (!j.json_object_object_get_ex(o, key, &v))
-		return NULL;
-	*n = j.json_object_array_length(v);
+	*n = v ? j.json_object_array_length(v) : 0;
 	return v;
+}
+
+/* Element @i of array @key, when it is an object (else reported, and NULL). */
+static struct json_object *element(struct json_object *arr, const char *key, size_t i)
+{
+	struct json_object *e = j.json_object_array_get_idx(arr, i);
+
+	if (j.json_object_is_type(e, json_type_object))
+		return e;
+	ERR("%s: \"%s\" item %zu is not an object, ignoring it (the file is rewritten at every boot)",
+	    record_path, key, i + 1);
+	return NULL;
 }
 
 #define COPY(dst, src) snprintf(dst, sizeof(dst), "%s", src)
@@ -69,10 +105,10 @@ static int read_devices(struct json_object *top, struct boot_record *b)
 	if (!b->devs)
 		return -ENOMEM;
 	for (i = 0; i < n; i++) {
-		struct json_object *d = j.json_object_array_get_idx(arr, i);
+		struct json_object *d = element(arr, "devices", i);
 		struct boot_device *bd = &b->devs[b->ndevs];
 
-		if (pci_addr_parse(str(d, "address"), &bd->addr) < 0)
+		if (!d || pci_addr_parse(str(d, "address"), &bd->addr) < 0)
 			continue;
 		COPY(bd->result, str(d, "result"));
 		COPY(bd->reason, str(d, "reason"));
@@ -90,14 +126,24 @@ static struct json_object *parse_file(struct root *root, const char *path, int *
 	size_t len;
 
 	*err = root_read_all(root, path, RECORD_MAX, &buf, &len);
+	if (*err == -EFBIG)
+		ERR("%s: larger than %d bytes, ignoring it (it is rewritten at every boot)", path,
+		    RECORD_MAX);
+	else if (*err < 0 && *err != -ENOENT)
+		ERR("%s: cannot read: %s, ignoring it", path, root_strerror(*err));
 	if (*err < 0)
 		return NULL;
 	o = j.json_tokener_parse(buf);
 	free(buf);
+	if (o && !j.json_object_is_type(o, json_type_object)) {
+		j.json_object_put(o);
+		o = NULL;
+	}
 	if (!o) {
-		ERR("%s: not valid JSON, ignoring it (it is rewritten at every boot)", path);
+		ERR("%s: not a JSON object, ignoring it (it is rewritten at every boot)", path);
 		*err = -EINVAL;
 	}
+	record_path = path;
 	return o;
 }
 
@@ -121,9 +167,19 @@ static void add_late(struct boot_record *b, const char *fmt, ...)
 	b->late[b->nlate++] = line;
 }
 
+/* "RESULT" or "RESULT: REASON" of a late.json item, into @buf. */
+static const char *outcome_text(struct json_object *o, char *buf, size_t size)
+{
+	const char *result = str(o, "result"), *reason = str(o, "reason");
+
+	snprintf(buf, size, "%s%s%s", result, *reason ? ": " : "", reason);
+	return buf;
+}
+
 static void read_late(struct root *root, struct boot_record *b)
 {
-	struct json_object *top, *arr;
+	struct json_object *top, *arr, *o;
+	char text[512];
 	size_t i, n;
 	int err;
 
@@ -131,27 +187,21 @@ static void read_late(struct root *root, struct boot_record *b)
 	if (!top)
 		return;
 	arr = array(top, "mdevs", &n);
-	for (i = 0; i < n; i++) {
-		struct json_object *m = j.json_object_array_get_idx(arr, i);
-
-		add_late(b, "mdev %s on %s (%s): %s%s%s", str(m, "uuid"), str(m, "parent"),
-			 str(m, "type"), str(m, "result"), *str(m, "reason") ? ": " : "",
-			 str(m, "reason"));
-	}
+	for (i = 0; i < n; i++)
+		if ((o = element(arr, "mdevs", i)))
+			add_late(b, "mdev %s on %s (%s): %s", str(o, "uuid"), str(o, "parent"),
+				 str(o, "type"), outcome_text(o, text, sizeof(text)));
 	arr = array(top, "sriov", &n);
-	for (i = 0; i < n; i++) {
-		struct json_object *s = j.json_object_array_get_idx(arr, i);
-
-		add_late(b, "sriov %s: %lld VFs for %s: %s%s%s", str(s, "pf"), num(s, "vfs"),
-			 str(s, "driver"), str(s, "result"), *str(s, "reason") ? ": " : "",
-			 str(s, "reason"));
-	}
+	for (i = 0; i < n; i++)
+		if ((o = element(arr, "sriov", i)))
+			add_late(b, "sriov %s: %lld VFs for %s: %s", str(o, "pf"), num(o, "vfs"),
+				 str(o, "driver"), outcome_text(o, text, sizeof(text)));
 	j.json_object_put(top);
 }
 
 int bootrec_load(struct root *root, struct boot_record *b)
 {
-	struct json_object *top, *v;
+	struct json_object *top;
 	int err;
 
 	memset(b, 0, sizeof(*b));
@@ -167,8 +217,7 @@ int bootrec_load(struct root *root, struct boot_record *b)
 	COPY(b->config_sha256, str(top, "config_sha256"));
 	COPY(b->disabled_by, str(top, "disabled_by"));
 	b->started_ms = num(top, "started_ms_after_boot");
-	b->disabled =
-	    j.json_object_object_get_ex(top, "disabled", &v) && j.json_object_get_boolean(v);
+	b->disabled = flag(top, "disabled");
 	err = read_devices(top, b);
 	j.json_object_put(top);
 	if (err >= 0)

@@ -31,7 +31,7 @@ static int load_file(struct config *c, struct root *root, const char *file, bool
 		return 0;
 	}
 	if (err < 0) {
-		ERR_ERRNO(err, "%s: cannot read: %m, ignoring it", file);
+		ERR("%s: cannot read: %s, ignoring it", file, root_strerror(err));
 		c->errors++;
 		return 0;
 	}

@@ -90,7 +90,8 @@ static int match_device(struct gp_device *dev, struct pci_dev *pd, void *data)
 	}
 	return 0;
 found:
-	devices_fill(b->ds, dev, pd);
+	if (devices_fill(b->ds, dev, pd) < 0)
+		return 0; /* logged; the others go on */
 	b->p->matches[r]++;
 	if (!add_action(b->p, dev, &b->c->rules[r], false))
 		return b->p->n >= PLAN_ACTIONS_MAX ? 0 : -ENOMEM;

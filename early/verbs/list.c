@@ -38,7 +38,8 @@ static int collect(struct gp_device *dev, struct pci_dev *pd, void *data)
 			return -ENOMEM;
 		l->devs = n;
 	}
-	devices_fill(l->ds, dev, pd);
+	if (devices_fill(l->ds, dev, pd) < 0)
+		return 0; /* logged; the others go on */
 	l->devs[l->n++] = *dev;
 	return 0;
 }

@@ -35,7 +35,8 @@ static int collect(struct gp_device *dev, struct pci_dev *pd, void *data)
 		hit = selector_match(&r->sel[i], pd);
 	if (!hit)
 		return 0;
-	devices_fill(r->ds, dev, pd);
+	if (devices_fill(r->ds, dev, pd) < 0)
+		return 0; /* logged; the others go on */
 	/* Held by gpupass: an override, or a VFIO/pci-stub driver. */
 	if (!dev->has_override &&
 	    (!*dev->driver || !strcmp(dev->driver, "pcieport") || !driver_vfio_safe(dev->driver)))

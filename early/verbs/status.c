@@ -22,6 +22,7 @@ struct status {
 	struct plan p;
 	struct boot_record b;
 	bool stale;
+	bool bad_record; /* status.json is there but could not be read (logged) */
 	const char *fix;
 	unsigned int satisfied, claim_rules;
 };
@@ -62,7 +63,11 @@ static const char *rebuild_command(struct root *root)
 
 static void print_boot(const struct status *s)
 {
-	if (!s->b.present)
+	if (s->bad_record)
+		printf(
+		    "boot: %s cannot be read (the message above says why); what the boot did is unknown\n",
+		    STATUS_PATH);
+	else if (!s->b.present)
 		printf(
 		    "boot: no record (%s is missing): gpupass did not run in the initramfs; rebuild it with '%s' and reboot\n",
 		    STATUS_PATH, rebuild_command(s->x->root));
@@ -236,7 +241,12 @@ int cmd_status(struct ctx *x)
 
 	if (cli_open_roots(x, true) < 0 || cli_load_config(x, true) < 0)
 		return 1;
-	if (bootrec_load(x->root, &s.b) < 0 || build(&s) < 0) {
+	if (bootrec_load(x->root, &s.b) < 0) {
+		/* Logged (what and where); the devices now are still worth showing. */
+		bootrec_free(&s.b);
+		s.bad_record = true;
+	}
+	if (build(&s) < 0) {
 		bootrec_free(&s.b);
 		return 1;
 	}
@@ -253,7 +263,10 @@ int cmd_status(struct ctx *x)
 	else
 		print_text(&s);
 	/* No record: whatever holds now, the next boot will not claim anything. */
-	err = s.satisfied == s.claim_rules && !s.stale && (s.b.present || !s.claim_rules) ? 0 : 1;
+	err = s.satisfied == s.claim_rules && !s.stale && (s.b.present || !s.claim_rules) &&
+		      !s.bad_record
+		  ? 0
+		  : 1;
 	plan_free(&s.p);
 	bootrec_free(&s.b);
 	return err;

@@ -32,7 +32,8 @@ static int print_one(struct gp_device *dev, struct pci_dev *pd, void *data)
 		hit = selector_match(&m->sel[i], pd);
 	if (!hit)
 		return 0;
-	devices_fill(m->ds, dev, pd);
+	if (devices_fill(m->ds, dev, pd) < 0)
+		return 0; /* logged; the others go on */
 	if (strncmp(dev->driver, "vfio", 4)) {
 		ERR("%s [%04x:%04x]: is on %s, not vfio-pci; claim it first (gpupass plan shows why it is not)",
 		    dev->name, dev->vendor, dev->device, *dev->driver ? dev->driver : "no driver");
