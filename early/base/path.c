@@ -182,6 +182,8 @@ int root_write(struct root *r, const char *rel, const char *val)
 	return (size_t)n == len ? 0 : -EIO;
 }
 
+#define TMP_FLAGS (O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY)
+
 int root_write_file(struct root *r, const char *rel, const char *data, size_t len)
 {
 	char tmp[PATH_MAX];
@@ -191,7 +193,14 @@ int root_write_file(struct root *r, const char *rel, const char *data, size_t le
 	rel = rel_path(rel);
 	if (snprintf(tmp, sizeof(tmp), "%s.tmp", rel) >= (int)sizeof(tmp))
 		return -ENAMETOOLONG;
-	fd = openat(r->fd, tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOCTTY, 0644);
+	/*
+	 * A new file only, never through a link: whatever sits at the temporary
+	 * name (left by a crash, or planted) is removed first; unlinkat()
+	 * removes a symlink itself, never its target.
+	 */
+	fd = openat(r->fd, tmp, TMP_FLAGS, 0644);
+	if (fd < 0 && errno == EEXIST && unlinkat(r->fd, tmp, 0) == 0)
+		fd = openat(r->fd, tmp, TMP_FLAGS, 0644);
 	if (fd < 0)
 		return -errno;
 	n = write(fd, data, len);
@@ -242,6 +251,8 @@ const char *root_strerror(int err)
 		return "a directory, not a file";
 	case -EFBIG:
 		return "larger than the limit";
+	case -ELOOP:
+		return "a symlink where gpupass expects a real directory or file (refused, never followed)";
 	default:
 		return strerror(err < 0 ? -err : err);
 	}
@@ -254,10 +265,23 @@ int root_exists(struct root *r, const char *rel)
 	return errno == ENOENT || errno == ENOTDIR ? 0 : -errno;
 }
 
+/* 0 when @rel is a directory and not a symlink to one: -ELOOP for a link, -ENOTDIR else. */
+static int is_real_dir(struct root *r, const char *rel)
+{
+	struct stat st;
+
+	if (fstatat(r->fd, rel, &st, AT_SYMLINK_NOFOLLOW) < 0)
+		return -errno;
+	if (S_ISLNK(st.st_mode))
+		return -ELOOP;
+	return S_ISDIR(st.st_mode) ? 0 : -ENOTDIR;
+}
+
 int root_mkdirs(struct root *r, const char *rel)
 {
 	char buf[PATH_MAX];
 	char *p;
+	int err;
 
 	if (snprintf(buf, sizeof(buf), "%s", rel_path(rel)) >= (int)sizeof(buf))
 		return -ENAMETOOLONG;
@@ -269,6 +293,9 @@ int root_mkdirs(struct root *r, const char *rel)
 		*p = '\0';
 		if (mkdirat(r->fd, buf, 0755) < 0 && errno != EEXIST)
 			return -errno;
+		err = is_real_dir(r, buf);
+		if (err < 0)
+			return err;
 		if (c == '\0')
 			return 0;
 		*p = c;

@@ -31,7 +31,10 @@ int root_read(struct root *r, const char *rel, char *buf, size_t size);
 int root_read_all(struct root *r, const char *rel, size_t max, char **out, size_t *len);
 /* One write(2) of @val, as sysfs attributes want. */
 int root_write(struct root *r, const char *rel, const char *val);
-/* Write @len bytes to @rel, creating it (mode 0644) through a temporary file and rename. */
+/*
+ * Write @len bytes to @rel, creating it (mode 0644) through a new temporary
+ * file (O_EXCL|O_NOFOLLOW: a planted link is never followed) and rename.
+ */
 int root_write_file(struct root *r, const char *rel, const char *data, size_t len);
 /* The target of symlink @rel, as stored.  Returns its length. */
 int root_readlink(struct root *r, const char *rel, char *buf, size_t size);
@@ -41,7 +44,7 @@ int root_link_name(struct root *r, const char *rel, char *buf, size_t size);
 const char *root_strerror(int err);
 /* 1 if @rel exists, 0 if not, -errno on other errors. */
 int root_exists(struct root *r, const char *rel);
-/* mkdir -p of @rel (mode 0755). */
+/* mkdir -p of @rel (mode 0755); a component that is a symlink gives -ELOOP (refused). */
 int root_mkdirs(struct root *r, const char *rel);
 /* opendir(3) of @rel; NULL with errno set on failure. */
 DIR *root_opendir(struct root *r, const char *rel);

@@ -38,10 +38,8 @@ static void write_status(struct ctx *x)
 	x->r.t.total_us = clock_us(CLOCK_MONOTONIC) - x->r.t.total_us;
 	err = status_write(x->root, &x->r);
 	if (err < 0) {
-		WRN_ERRNO(
-		    err,
-		    "cannot write %s: %m; 'gpupass status' will not know what happened at boot",
-		    STATUS_PATH);
+		WRN("cannot write %s: %s; 'gpupass status' will not know what happened at boot",
+		    STATUS_PATH, root_strerror(err));
 	}
 }
 

@@ -56,9 +56,8 @@ static void write_record(struct ctx *x, const struct late *l)
 	int err = late_write(x->root, l);
 
 	if (err < 0) {
-		WRN_ERRNO(err,
-			  "cannot write %s: %m; 'gpupass status' will not show the later stage",
-			  LATE_PATH);
+		WRN("cannot write %s: %s; 'gpupass status' will not show the later stage",
+		    LATE_PATH, root_strerror(err));
 	}
 }
 
