@@ -137,6 +137,8 @@ static int claim_option(struct line_ctx *lc, struct rule *r, const char *word)
 		r->allow_boot_vga = true;
 	else if (!strcmp(word, "allow-storage"))
 		r->allow_storage = true;
+	else if (!strcmp(word, "allow-unresolved-storage"))
+		r->allow_unresolved_storage = r->allow_storage = true;
 	else if (!strcmp(word, "optional"))
 		r->optional = true;
 	else if (!strncmp(word, "driver=", 7))
@@ -152,7 +154,7 @@ static int claim_option(struct line_ctx *lc, struct rule *r, const char *word)
 	} else {
 		line_error(
 		    lc,
-		    "unknown option '%s' for claim (options: driver= with= expect= allow-boot-vga allow-storage optional)",
+		    "unknown option '%s' for claim (options: driver= with= expect= allow-boot-vga allow-storage allow-unresolved-storage optional)",
 		    word);
 		return -EINVAL;
 	}

@@ -2,7 +2,7 @@
 /*
  * /etc/gpupass.conf and /etc/gpupass.d/\*.conf: one directive per line,
  *   claim SELECTOR... [driver=NAME] [with=none|functions|group] [expect=VVVV:DDDD]
- *         [allow-boot-vga] [allow-storage] [optional]
+ *         [allow-boot-vga] [allow-storage] [allow-unresolved-storage] [optional]
  *   mdev  PARENT TYPE UUID [start=auto|manual]
  *   sriov PF vfs=N [driver=NAME]
  * '#' starts a comment.  A bad line is reported as "FILE:LINE: what is wrong"
@@ -43,7 +43,7 @@ struct rule {
 	struct selector *sel;
 	unsigned int nsel;
 	enum with_mode with;
-	bool has_expect, allow_boot_vga, allow_storage, optional;
+	bool has_expect, allow_boot_vga, allow_storage, allow_unresolved_storage, optional;
 	uint16_t expect_vendor, expect_device;
 	/* mdev: parent; sriov: the physical function */
 	struct pci_addr parent;

@@ -118,6 +118,20 @@ static void refuse(struct plan *p, struct action *a, const char *fmt, ...)
 	ERR("%s [%04x:%04x]: %s", a->dev.name, a->dev.vendor, a->dev.device, a->reason);
 }
 
+/* The admin vouched for this one device: the rule names its address and says so. */
+static bool unresolved_allowed(const struct rule *r, const struct gp_device *d)
+{
+	struct pci_addr a;
+	unsigned int i;
+
+	if (!r->allow_unresolved_storage)
+		return false;
+	for (i = 0; i < r->nsel; i++)
+		if (selector_exact_addr(&r->sel[i], &a) && pci_addr_eq(&a, &d->addr))
+			return true;
+	return false;
+}
+
 /* The safety guards, in the order an admin would want to hear about them. */
 static void guard(struct plan *p, struct action *a)
 {
@@ -153,7 +167,15 @@ static void guard(struct plan *p, struct action *a)
 		    p, a,
 		    "is a storage controller (class %04x); not claiming it (add allow-storage to the rule at %s if it holds no disk the host needs)",
 		    d->class, origin);
-	else if (!strcmp(d->driver, r->driver))
+	else if (device_is_storage(d) && p->storage_unresolved && !unresolved_allowed(r, d)) {
+		if (!p->storage_told++)
+			WRN("storage guard: the host's disks are not all known: %s",
+			    p->storage_unresolved);
+		refuse(
+		    p, a,
+		    "is a storage controller and the host's disks are not all known (see the storage guard's message); not claiming it (if it holds none of them, name it by address with allow-unresolved-storage in the rule at %s)",
+		    origin);
+	} else if (!strcmp(d->driver, r->driver))
 		a->kind = ACT_KEEP;
 }
 
@@ -337,10 +359,12 @@ int plan_build(struct plan *p, struct config *c, struct devices *ds)
 
 	const struct protected_dev *protect = p->protect;
 	unsigned int nprotect = p->nprotect;
+	const char *unresolved = p->storage_unresolved;
 
 	memset(p, 0, sizeof(*p));
 	p->protect = protect;
 	p->nprotect = nprotect;
+	p->storage_unresolved = unresolved;
 	p->nrules = c->nrules;
 	p->matches = calloc(c->nrules + 1, sizeof(*p->matches));
 	if (!p->matches)

@@ -51,14 +51,17 @@ struct plan {
 	unsigned int problems; /* refusals, unmatched rules, non-viable groups */
 	struct group_issue *issues;
 	unsigned int nissues;
-	/* Set by the caller before plan_build(); not owned. */
+	unsigned int storage_told; /* the storage guard's reason was logged */
+	/* Set by the caller before plan_build() (storage_to_plan()); not owned. */
 	const struct protected_dev *protect;
 	unsigned int nprotect;
+	const char *storage_unresolved; /* why the host's disks are not all known, or NULL */
 };
 
 /*
  * Returns 0 or -errno; problems found are logged and counted, not returned.
- * p->protect / p->nprotect are kept; everything else in @p is reset.
+ * p->protect, p->nprotect and p->storage_unresolved are kept; everything
+ * else in @p is reset.
  */
 int plan_build(struct plan *p, struct config *c, struct devices *ds);
 void plan_free(struct plan *p);

@@ -46,18 +46,19 @@ static void write_status(struct ctx *x)
 /* Returns the number of problems (0: every selected device is where it should be). */
 static int run_plan(struct ctx *x, struct plan *p)
 {
-	struct protected_dev prot[STORAGE_MAX];
+	struct storage st;
 	struct devices *ds = NULL;
 	uint64_t t0 = clock_us(CLOCK_MONOTONIC);
 	unsigned int failed;
 	int err;
 
-	/* On a running system, never the disks it runs from; in early boot nothing is
-	 * mounted yet to resolve, and the storage class guard is what protects. */
-	if (!x->o.early) {
-		p->protect = prot;
-		p->nprotect = storage_protected(x->root, x->sys, prot);
-	}
+	/* Never the disks the host runs from: in early boot nothing is mounted
+	 * yet, so the list the hooks baked into the image says which they are. */
+	if (x->o.early)
+		storage_boot(x->root, x->sys, &st);
+	else
+		storage_protected(x->root, x->sys, &st);
+	storage_to_plan(&st, p);
 	err = devices_open(&ds, x->sys);
 	if (err >= 0)
 		err = plan_build(p, &x->c, ds);

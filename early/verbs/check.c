@@ -70,16 +70,29 @@ static unsigned int check_modules(struct ctx *x)
 	return errors;
 }
 
+static bool any_allow_storage(const struct config *c)
+{
+	unsigned int i;
+
+	for (i = 0; i < c->nrules; i++)
+		if (c->rules[i].allow_storage)
+			return true;
+	return false;
+}
+
 /* Claims that would take a disk the host needs are errors, allow-storage or not. */
 static unsigned int check_storage(struct ctx *x, struct devices *ds)
 {
-	struct protected_dev prot[STORAGE_MAX];
 	struct plan p = { 0 };
+	struct storage st;
 	unsigned int i, errors = 0;
 	int err;
 
-	p.protect = prot;
-	p.nprotect = storage_protected(x->root, x->sys, prot);
+	storage_protected(x->root, x->sys, &st);
+	storage_to_plan(&st, &p);
+	if (st.unresolved[0] && any_allow_storage(&x->c))
+		WRN("storage guard: cannot tell which PCI functions hold the host's disks (%s); every storage controller a rule selects is refused unless the rule names it by address with allow-unresolved-storage",
+		    st.unresolved);
 	log_mute(1); /* 'gpupass plan' shows the rest; here only the storage guard */
 	err = plan_build(&p, &x->c, ds);
 	log_mute(0);
@@ -87,13 +100,17 @@ static unsigned int check_storage(struct ctx *x, struct devices *ds)
 		const struct action *a = &p.acts[i];
 		unsigned int k;
 
-		for (k = 0; k < p.nprotect && a->kind == ACT_REFUSE; k++) {
-			if (!pci_addr_eq(&prot[k].addr, &a->dev.addr))
-				continue;
-			ERR("%s [%04x:%04x]: %s", a->dev.name, a->dev.vendor, a->dev.device,
-			    a->reason);
-			errors++;
-		}
+		if (a->kind != ACT_REFUSE)
+			continue;
+		for (k = 0; k < p.nprotect; k++)
+			if (pci_addr_eq(&st.dev[k].addr, &a->dev.addr))
+				break;
+		/* Protected, or refused because the host's disks are not all known. */
+		if (k == p.nprotect &&
+		    !(st.unresolved[0] && a->rule->allow_storage && device_is_storage(&a->dev)))
+			continue;
+		ERR("%s [%04x:%04x]: %s", a->dev.name, a->dev.vendor, a->dev.device, a->reason);
+		errors++;
 	}
 	plan_free(&p);
 	return err < 0 ? errors + 1 : errors;

@@ -37,6 +37,7 @@ static void usage(FILE *f)
 	    "  xml SEL|UUID                 libvirt <hostdev> element for a claimed device or mdev\n"
 	    "  check [FILE]                 validate the config and the system; exit 1 on errors\n"
 	    "  modules                      print the kernel modules the config needs\n"
+	    "  protected                    the PCI functions holding the host's disks (for the hooks)\n"
 	    "  apply --late [PARENT...]     make the config's mdevs and SR-IOV VFs (of PARENT only)\n"
 	    "  mdev list [--json]           configured and existing mdevs, and the types on offer\n"
 	    "  mdev start|remove UUID...    make a configured mdev now, or remove an mdev\n"
@@ -139,6 +140,7 @@ static const struct verb {
 	{ "list", cmd_list },
 	{ "release", cmd_release },
 	{ "xml", cmd_xml },
+	{ "protected", cmd_protected },
 	{ "mdev", cmd_mdev },
 	/* clang-format on */
 };

@@ -100,6 +100,13 @@ install() {
     _hash=$(_gpupass_config_files | xargs -r -d '\n' cat | sha256sum)
     printf '%s\n' "${_hash%% *}" > "$initdir/etc/gpupass.initrd-hash"
 
+    # The PCI functions that hold this system's disks, as the storage guard
+    # traces them now: the early run has nothing mounted to look at.  If
+    # gpupass cannot say, the image says so, and the boot fails closed.
+    _gpupass_run protected > "$initdir/etc/gpupass.protected" 2> /dev/null ||
+        echo "unresolved 'gpupass protected' failed when the image was built" \
+            > "$initdir/etc/gpupass.protected"
+
     # Show what is wrong with the config now, not at the next boot; a bad
     # line is skipped at boot, so it never fails the build.  Only the
     # problems (stderr): the summary on stdout is noise in a build log.

@@ -139,7 +139,7 @@ check_image() { # flavour
 	list=$(image_listing "$f")
 	for p in 'usr/sbin/gpupass$' 'libkmod\.so\.2' '/vfio-pci\.ko' '/vfio_iommu_type1\.ko' \
 		'/pci-stub\.ko' '^etc/gpupass\.conf$' '^etc/gpupass\.d$' '^etc/gpupass\.initrd-hash$' \
-		'/bochs\.ko' '/radeon\.ko' '/snd-hda-intel\.ko'; do
+		'^etc/gpupass\.protected$' '/bochs\.ko' '/radeon\.ko' '/snd-hda-intel\.ko'; do
 		grep -qE "$p" <<< "$list" || problems+=("image lacks $p")
 	done
 	case $f in

@@ -84,7 +84,7 @@ static void test_bad_lines(void **state)
 	    testlog_text(),
 	    "gpupass: t.conf:2: unknown directive 'clam' (expected claim, mdev or sriov), skipping line\n"
 	    "gpupass: t.conf:3: bad selector '02:00': vendor and device IDs are 4 hex digits each (an address needs bus:slot.func), skipping line\n"
-	    "gpupass: t.conf:4: unknown option 'colour=blue' for claim (options: driver= with= expect= allow-boot-vga allow-storage optional), skipping line\n"
+	    "gpupass: t.conf:4: unknown option 'colour=blue' for claim (options: driver= with= expect= allow-boot-vga allow-storage allow-unresolved-storage optional), skipping line\n"
 	    "gpupass: t.conf:5: bad value 'all' for with= (expected none, functions or group), skipping line\n"
 	    "gpupass: t.conf:6: bad value '10de' for expect= (expected VVVV:DDDD), skipping line\n"
 	    "gpupass: t.conf:7: bad driver name '../../x' (letters, digits, '_' and '-' only), skipping line\n"
