@@ -4,7 +4,7 @@
 # make bench: the performance figures of docs/PERFORMANCE.md.
 
 B          = tests/.build
-UNITS      = selector config cmdline late
+UNITS      = selector config cmdline late log configfiles
 LIB_SRCS   = $(filter-out early/verbs/main.c,$(SRCS))
 SAN_FLAGS  = -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 TEST_FLAGS = -std=gnu11 $(WARN) -D_GNU_SOURCE -DVERSION='"$(VERSION)"' -Iearly \
@@ -13,6 +13,10 @@ TEST_LIBS  = $(shell $(PKG_CONFIG) --libs libpci cmocka) -ldl
 
 # test_late plays the kernel behind sysfs writes: it wraps root_write().
 $(B)/test_late $(B)/asan/test_late: TEST_LIBS += -Wl,--wrap=root_write
+# test_log plays /dev/kmsg's ratelimit (10 records per open file): it wraps open/write/close.
+$(B)/test_log $(B)/asan/test_log: TEST_LIBS += -Wl,--wrap=open,--wrap=write,--wrap=close
+# test_configfiles runs each case with openat2() and as on a kernel without it: it wraps syscall().
+$(B)/test_configfiles $(B)/asan/test_configfiles: TEST_LIBS += -Wl,--wrap=syscall
 
 $(B)/mkfakesys: tests/mkfakesys.c
 	@mkdir -p $(@D)

@@ -2,6 +2,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdarg.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -9,17 +10,35 @@
 
 /* A kmsg record is at most ~1 KiB; longer messages are cut, never split. */
 #define LOG_LINE_MAX 1024
+/*
+ * Unless booted with printk.devkmsg=on, the kernel lets each open file of
+ * /dev/kmsg write 10 records per 5 s (DEFAULT_RATELIMIT_BURST, kept per
+ * struct devkmsg_user) and drops the rest while write() still succeeds.  A
+ * fresh open starts a fresh budget: reopen after every KMSG_BURST records so
+ * that no record of a boot is lost, however many devices it reports on.
+ */
+#define KMSG_BURST 10
 
 static FILE *log_file;
+static char *kmsg_path;
 static int kmsg_fd = -1;
+static unsigned int kmsg_records; /* written through kmsg_fd */
 static int debug;
 static int muted;
 static unsigned errors;
 
+static int kmsg_open(void)
+{
+	kmsg_records = 0;
+	return open(kmsg_path, O_WRONLY | O_APPEND | O_CLOEXEC | O_NOCTTY);
+}
+
 void log_use_kmsg(const char *path)
 {
 	log_close();
-	kmsg_fd = open(path, O_WRONLY | O_APPEND | O_CLOEXEC | O_NOCTTY);
+	kmsg_path = strdup(path);
+	if (kmsg_path)
+		kmsg_fd = kmsg_open();
 }
 
 void log_use_file(FILE *f)
@@ -53,6 +72,21 @@ void log_close(void)
 	if (kmsg_fd >= 0)
 		close(kmsg_fd);
 	kmsg_fd = -1;
+	free(kmsg_path);
+	kmsg_path = NULL;
+}
+
+/* One record to kmsg, on a new open file once this one's budget is spent; 0 or -1. */
+static int kmsg_write(const char *line, size_t len)
+{
+	if (kmsg_fd >= 0 && kmsg_records >= KMSG_BURST) {
+		close(kmsg_fd);
+		kmsg_fd = kmsg_open(); /* on failure, stderr from now on */
+	}
+	if (kmsg_fd < 0 || write(kmsg_fd, line, len) <= 0)
+		return -1;
+	kmsg_records++;
+	return 0;
 }
 
 static void log_vprintf(int prio, const char *fmt, va_list ap)
@@ -72,7 +106,7 @@ static void log_vprintf(int prio, const char *fmt, va_list ap)
 	vsnprintf(line + n, sizeof(line) - n - 1, fmt, ap);
 	strcat(line, "\n");
 
-	if (kmsg_fd >= 0 && write(kmsg_fd, line, strlen(line)) > 0)
+	if (kmsg_write(line, strlen(line)) == 0)
 		return;
 	fputs(strchr(line, '>') + 1, log_file ? log_file : stderr);
 	errno = saved_errno;

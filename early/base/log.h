@@ -12,7 +12,11 @@
 
 #define GP_PRINTF(a, b) __attribute__((format(printf, a, b)))
 
-/* Send records to the kmsg file at @path; falls back to stderr when it can't be opened. */
+/*
+ * Send records to the kmsg file at @path, reopened after every 10 records so
+ * that the kernel's ratelimit (10 records per open file) never drops one;
+ * falls back to stderr when it can't be opened.
+ */
 void log_use_kmsg(const char *path);
 /* Send records to @f (tests, or stderr by default). */
 void log_use_file(FILE *f);

@@ -2,10 +2,12 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <linux/openat2.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "base/path.h"
@@ -57,19 +59,18 @@ static const char *rel_path(const char *rel)
 }
 
 /*
- * Open @rel for reading only when it is a regular file, and without blocking
- * on the way: a FIFO or a device planted where a config, a record or an
- * attribute should be must never hang a boot (O_NONBLOCK makes the open of a
- * FIFO return at once; the type check refuses it before any read).
+ * Pass on @fd (or its -errno) only when it is a regular file, and open without
+ * blocking on the way: a FIFO or a device planted where a config, a record or
+ * an attribute should be must never hang a boot (O_NONBLOCK makes the open of
+ * a FIFO return at once; this type check refuses it before any read).
  */
-static int open_regular(struct root *r, const char *rel)
+static int only_regular(int fd)
 {
 	struct stat st;
-	int fd, err;
+	int err;
 
-	fd = openat(r->fd, rel_path(rel), O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
 	if (fd < 0)
-		return -errno;
+		return fd;
 	if (fstat(fd, &st) < 0)
 		err = -errno;
 	else if (!S_ISREG(st.st_mode))
@@ -78,6 +79,100 @@ static int open_regular(struct root *r, const char *rel)
 		return fd;
 	close(fd);
 	return err;
+}
+
+static int open_regular(struct root *r, const char *rel)
+{
+	int fd = openat(r->fd, rel_path(rel), O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
+
+	return only_regular(fd < 0 ? -errno : fd);
+}
+
+#define LINKS_MAX 40 /* the kernel's MAXSYMLINKS */
+
+/* Remove the last component of @path ("a/b" -> "a", "a" -> ""): ".." never leaves the root. */
+static void drop_last(char *path)
+{
+	char *slash = strrchr(path, '/');
+
+	*(slash ? slash : path) = '\0';
+}
+
+/*
+ * What openat2(RESOLVE_IN_ROOT) does, by hand, for kernels before 5.6 (or a
+ * seccomp filter that refuses openat2): resolve @rel into @out, a path under
+ * the root with no symlink left in it.  Absolute link targets start again at
+ * the root, ".." stops there.  Unlike the kernel's, this walk can race with
+ * someone changing the tree; the final open refuses a link that appeared.
+ */
+static int resolve_by_hand(struct root *r, const char *rel, char *out, size_t size)
+{
+	char todo[PATH_MAX], link[PATH_MAX], next[PATH_MAX];
+	unsigned int links = 0;
+	const char *p = todo;
+
+	if (snprintf(todo, sizeof(todo), "%s", rel) >= (int)sizeof(todo))
+		return -ENAMETOOLONG;
+	out[0] = '\0';
+	while (*(p += strspn(p, "/"))) {
+		size_t len = strcspn(p, "/"), n = strlen(out);
+		ssize_t k;
+
+		if (len <= 2 && !strncmp(p, "..", len)) { /* "." or ".." */
+			if (len == 2)
+				drop_last(out);
+			p += len;
+			continue;
+		}
+		if (n + len + 2 > size)
+			return -ENAMETOOLONG;
+		snprintf(out + n, size - n, "%s%.*s", n ? "/" : "", (int)len, p);
+		p += len;
+		k = readlinkat(r->fd, out, link, sizeof(link) - 1);
+		if (k < 0 && errno == EINVAL)
+			continue; /* not a link */
+		if (k < 0)
+			return -errno;
+		if (++links > LINKS_MAX)
+			return -ELOOP;
+		link[k] = '\0';
+		if (link[0] == '/')
+			out[0] = '\0';
+		else
+			drop_last(out);
+		if (snprintf(next, sizeof(next), "%s/%s", link, p) >= (int)sizeof(next))
+			return -ENAMETOOLONG;
+		strcpy(todo, next);
+		p = todo;
+	}
+	if (!out[0])
+		strcpy(out, ".");
+	return 0;
+}
+
+/*
+ * openat() with every symlink of @rel resolved inside the root.  Returns an fd
+ * or -errno.  openat2() refuses flags that O_PATH does not take (O_NOCTTY).
+ */
+static int open_in_root(struct root *r, const char *rel, int flags)
+{
+	struct open_how how = { .flags = flags | O_CLOEXEC, .resolve = RESOLVE_IN_ROOT };
+	char path[PATH_MAX];
+	int fd, err, tries = 0;
+
+	/* EAGAIN: a rename raced with a ".." step; the kernel asks to try again. */
+	do
+		fd = syscall(SYS_openat2, r->fd, rel_path(rel), &how, sizeof(how));
+	while (fd < 0 && errno == EAGAIN && ++tries < 8);
+	if (fd >= 0)
+		return fd;
+	if (errno != ENOSYS && errno != EPERM)
+		return -errno;
+	err = resolve_by_hand(r, rel_path(rel), path, sizeof(path));
+	if (err < 0)
+		return err;
+	fd = openat(r->fd, path, flags | O_NOFOLLOW | O_CLOEXEC);
+	return fd < 0 ? -errno : fd;
 }
 
 int root_read(struct root *r, const char *rel, char *buf, size_t size)
@@ -161,6 +256,18 @@ int root_read_all(struct root *r, const char *rel, size_t max, char **out, size_
 	return err;
 }
 
+int root_read_all_in_root(struct root *r, const char *rel, size_t max, char **out, size_t *len)
+{
+	int fd, err;
+
+	fd = only_regular(open_in_root(r, rel, O_RDONLY | O_NONBLOCK | O_NOCTTY));
+	if (fd < 0)
+		return fd;
+	err = read_fd_all(fd, max, out, len);
+	close(fd);
+	return err;
+}
+
 int root_write(struct root *r, const char *rel, const char *val)
 {
 	size_t len = strlen(val);
@@ -222,6 +329,30 @@ int root_readlink(struct root *r, const char *rel, char *buf, size_t size)
 	if (n < 0)
 		return -errno;
 	buf[n] = '\0';
+	return n;
+}
+
+int root_readlink_in_root(struct root *r, const char *rel, char *buf, size_t size)
+{
+	char dir[PATH_MAX];
+	char *slash;
+	ssize_t n;
+	int fd;
+
+	if (snprintf(dir, sizeof(dir), "%s", rel_path(rel)) >= (int)sizeof(dir))
+		return -ENAMETOOLONG;
+	slash = strrchr(dir, '/');
+	if (slash)
+		*slash = '\0'; /* dir holds the directory, then the name */
+	fd = open_in_root(r, slash ? dir : ".", O_PATH | O_DIRECTORY);
+	if (fd < 0)
+		return fd;
+	n = readlinkat(fd, slash ? slash + 1 : dir, buf, size - 1);
+	if (n < 0)
+		n = -errno;
+	else
+		buf[n] = '\0';
+	close(fd);
 	return n;
 }
 
@@ -302,9 +433,8 @@ int root_mkdirs(struct root *r, const char *rel)
 	}
 }
 
-DIR *root_opendir(struct root *r, const char *rel)
+static DIR *opendir_fd(int fd)
 {
-	int fd = openat(r->fd, rel_path(rel), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	DIR *d;
 
 	if (fd < 0)
@@ -317,4 +447,18 @@ DIR *root_opendir(struct root *r, const char *rel)
 		errno = e;
 	}
 	return d;
+}
+
+DIR *root_opendir(struct root *r, const char *rel)
+{
+	return opendir_fd(openat(r->fd, rel_path(rel), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+}
+
+DIR *root_opendir_in_root(struct root *r, const char *rel)
+{
+	int fd = open_in_root(r, rel, O_RDONLY | O_DIRECTORY);
+
+	if (fd < 0)
+		errno = -fd;
+	return opendir_fd(fd);
 }

@@ -29,6 +29,14 @@ const char *root_dir(const struct root *r);
 int root_read(struct root *r, const char *rel, char *buf, size_t size);
 /* Read a whole file of at most @max bytes into a malloc'ed, NUL-terminated buffer (-EFBIG). */
 int root_read_all(struct root *r, const char *rel, size_t max, char **out, size_t *len);
+/*
+ * root_read_all() for files an admin may point elsewhere with a symlink (the
+ * config): every link on the way is resolved inside the root, as if it were
+ * "/" (openat2's RESOLVE_IN_ROOT): an absolute target means <root>/target and
+ * ".." stops at the root, so a captured tree never reads the host's files.
+ * A dangling link gives -ENOENT, more than 40 links -ELOOP.
+ */
+int root_read_all_in_root(struct root *r, const char *rel, size_t max, char **out, size_t *len);
 /* One write(2) of @val, as sysfs attributes want. */
 int root_write(struct root *r, const char *rel, const char *val);
 /*
@@ -38,6 +46,8 @@ int root_write(struct root *r, const char *rel, const char *val);
 int root_write_file(struct root *r, const char *rel, const char *data, size_t len);
 /* The target of symlink @rel, as stored.  Returns its length. */
 int root_readlink(struct root *r, const char *rel, char *buf, size_t size);
+/* root_readlink() of @rel, its directory found with links resolved inside the root. */
+int root_readlink_in_root(struct root *r, const char *rel, char *buf, size_t size);
 /* The last component of the target of symlink @rel. */
 int root_link_name(struct root *r, const char *rel, char *buf, size_t size);
 /* What a reader's -errno means, for messages ("not a regular file", "larger than the limit"). */
@@ -48,5 +58,7 @@ int root_exists(struct root *r, const char *rel);
 int root_mkdirs(struct root *r, const char *rel);
 /* opendir(3) of @rel; NULL with errno set on failure. */
 DIR *root_opendir(struct root *r, const char *rel);
+/* root_opendir() with links resolved inside the root, as root_read_all_in_root(). */
+DIR *root_opendir_in_root(struct root *r, const char *rel);
 
 #endif

@@ -14,15 +14,34 @@
 #include "base/path.h"
 #include "policy/config.h"
 
+/* @file is missing: an error when it is a dangling symlink or was asked for by name. */
+static void report_missing(struct config *c, struct root *root, const char *file, bool must_exist)
+{
+	char target[512];
+	bool in_root = strcmp(root_dir(root), "/");
+
+	if (root_readlink_in_root(root, file, target, sizeof(target)) >= 0) {
+		ERR("%s: dangling symlink to '%s'%s%s; fix or remove the link, ignoring it", file,
+		    target, in_root ? ", resolved inside " : "", in_root ? root_dir(root) : "");
+		c->errors++;
+	} else if (must_exist) {
+		ERR("%s: cannot read: %s, ignoring it", file, strerror(ENOENT));
+		c->errors++;
+	} else {
+		DBG("%s: not found, no rules from it", file);
+	}
+}
+
 static int load_file(struct config *c, struct root *root, const char *file, bool must_exist)
 {
 	char *buf = NULL;
 	size_t len = 0;
 	int err;
 
-	err = root_read_all(root, file, CONFIG_FILE_MAX, &buf, &len);
-	if (err == -ENOENT && !must_exist) {
-		DBG("%s: not found, no rules from it", file);
+	/* Links resolve inside the root: a captured tree never reads the host's /etc. */
+	err = root_read_all_in_root(root, file, CONFIG_FILE_MAX, &buf, &len);
+	if (err == -ENOENT) {
+		report_missing(c, root, file, must_exist);
 		return 0;
 	}
 	if (err == -EFBIG) {
@@ -31,7 +50,9 @@ static int load_file(struct config *c, struct root *root, const char *file, bool
 		return 0;
 	}
 	if (err < 0) {
-		ERR("%s: cannot read: %s, ignoring it", file, root_strerror(err));
+		ERR("%s: cannot read: %s, ignoring it", file,
+		    err == -ELOOP ? "more than 40 symlinks to follow (a loop?)"
+				  : root_strerror(err));
 		c->errors++;
 		return 0;
 	}
@@ -42,11 +63,6 @@ static int load_file(struct config *c, struct root *root, const char *file, bool
 	return err;
 }
 
-static int cmp_names(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
 static bool conf_name(const char *name)
 {
 	size_t n = strlen(name);
@@ -54,49 +70,63 @@ static bool conf_name(const char *name)
 	return name[0] != '.' && n > 5 && !strcmp(name + n - 5, ".conf");
 }
 
-/* Names of /etc/gpupass.d/\*.conf in strcmp order, like modprobe.d. */
-static int list_dropins(struct root *root, const char *dir, char ***names, unsigned int *count)
+/*
+ * The first CONFIG_FILES_MAX + 1 names of /etc/gpupass.d/\*.conf in strcmp
+ * order, like modprobe.d, whatever order the directory lists them in, and
+ * how many there are: the ones read are the same on every machine, and the
+ * first one left out can be named.
+ */
+struct dropins {
+	char *names[CONFIG_FILES_MAX + 1];
+	unsigned int n;
+	unsigned int total;
+};
+
+static int keep_name(struct dropins *d, const char *name)
+{
+	unsigned int i = d->n;
+	char *s;
+
+	d->total++;
+	while (i > 0 && strcmp(d->names[i - 1], name) > 0)
+		i--;
+	if (i == CONFIG_FILES_MAX + 1)
+		return 0; /* after every name kept */
+	s = strdup(name);
+	if (!s)
+		return -ENOMEM;
+	if (d->n == CONFIG_FILES_MAX + 1)
+		free(d->names[--d->n]);
+	memmove(&d->names[i + 1], &d->names[i], (d->n - i) * sizeof(*d->names));
+	d->names[i] = s;
+	d->n++;
+	return 0;
+}
+
+static int list_dropins(struct root *root, const char *dir, struct dropins *d)
 {
 	struct dirent *de;
-	unsigned int n = 0;
-	char **v = NULL;
-	DIR *d;
+	int err = 0;
+	DIR *dh;
 
-	d = root_opendir(root, dir);
-	if (!d)
+	dh = root_opendir_in_root(root, dir);
+	if (!dh)
 		return errno == ENOENT ? 0 : -errno;
-	while ((de = readdir(d))) {
-		if (!conf_name(de->d_name))
-			continue;
-		if (n == CONFIG_FILES_MAX) {
-			WRN("%s: more than %d .conf files, ignoring the rest", dir,
-			    CONFIG_FILES_MAX);
-			break;
-		}
-		if (n % 8 == 0) {
-			char **nv = realloc(v, (n + 8) * sizeof(*nv));
-
-			if (!nv)
-				break;
-			v = nv;
-		}
-		v[n] = strdup(de->d_name);
-		if (v[n])
-			n++;
-	}
-	closedir(d);
-	if (n)
-		qsort(v, n, sizeof(*v), cmp_names);
-	*names = v;
-	*count = n;
-	return 0;
+	while (err >= 0 && (de = readdir(dh)))
+		if (conf_name(de->d_name))
+			err = keep_name(d, de->d_name);
+	closedir(dh);
+	while (err < 0 && d->n) /* all or nothing */
+		free(d->names[--d->n]);
+	return err;
 }
 
 int config_load(struct config *c, struct root *root, const char *file)
 {
 	static const char dir[] = "/etc/gpupass.d";
-	char **names = NULL, path[512];
-	unsigned int i, n = 0;
+	struct dropins d = { .n = 0 };
+	unsigned int i;
+	char path[512];
 	int err;
 
 	if (file)
@@ -104,18 +134,23 @@ int config_load(struct config *c, struct root *root, const char *file)
 	err = load_file(c, root, "/etc/gpupass.conf", false);
 	if (err < 0)
 		return err;
-	err = list_dropins(root, dir, &names, &n);
+	err = list_dropins(root, dir, &d);
 	if (err < 0) {
 		ERR_ERRNO(err, "%s: cannot list: %m, ignoring it", dir);
 		c->errors++;
+		err = 0;
+	} else if (d.total > CONFIG_FILES_MAX) {
+		ERR("%s: %u .conf files, more than the limit of %d: reading the first %d in name order and ignoring %u, from '%s' on; merge some of them",
+		    dir, d.total, CONFIG_FILES_MAX, CONFIG_FILES_MAX, d.total - CONFIG_FILES_MAX,
+		    d.names[CONFIG_FILES_MAX]);
+		c->errors++;
 	}
-	for (i = 0; i < n && err >= 0; i++) {
-		snprintf(path, sizeof(path), "%s/%s", dir, names[i]);
+	for (i = 0; i < d.n && i < CONFIG_FILES_MAX && err >= 0; i++) {
+		snprintf(path, sizeof(path), "%s/%s", dir, d.names[i]);
 		err = load_file(c, root, path, false);
 	}
-	for (i = 0; i < n; i++)
-		free(names[i]);
-	free(names);
+	for (i = 0; i < d.n; i++)
+		free(d.names[i]);
 	return err < 0 ? err : 0;
 }
 
