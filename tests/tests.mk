@@ -37,6 +37,10 @@ $(B)/asan/gpupass: $(SRCS) $(HDRS)
 check-build: early/gpupass $(B)/mkfakesys $(UNITS:%=$(B)/test_%) \
 	     $(UNITS:%=$(B)/asan/test_%) $(B)/asan/gpupass
 
+# tests/run-all.sh (make test) runs the same units.
+print-units:
+	@echo $(UNITS)
+
 check: check-build
 	@tests/run-checks.sh $(UNITS)
 
@@ -52,4 +56,4 @@ lint:
 bench: early/gpupass $(B)/mkfakesys
 	@tests/bench/bench.sh early/gpupass $(B)/mkfakesys
 
-.PHONY: check check-build bench test lint
+.PHONY: check check-build print-units bench test lint
