@@ -4,6 +4,7 @@
 
 #include "base/log.h"
 #include "pci/modload.h"
+#include "pci/pcidev.h"
 #include "boot/apply.h"
 #include "boot/bind.h"
 
@@ -25,7 +26,7 @@ struct driver_state {
 /* Load each distinct driver the plan needs once; remember which are there. */
 static unsigned int load_drivers(struct plan *p, struct modload *m, struct driver_state *ds)
 {
-	unsigned int i, k, n = 0;
+	unsigned int i, k, n = 0, told = 0;
 
 	for (i = 0; i < p->n; i++) {
 		const char *want = p->acts[i].rule->driver;
@@ -34,8 +35,17 @@ static unsigned int load_drivers(struct plan *p, struct modload *m, struct drive
 			continue;
 		for (k = 0; k < n && strcmp(ds[k].name, want); k++)
 			;
-		if (k < n || n == DRIVERS_MAX)
+		if (k < n)
 			continue;
+		if (n == DRIVERS_MAX) {
+			if (!told++)
+				ERR("more than %d different drivers in one run: %s (rule at %s:%u) and any after it are used only if already in the kernel; no module is loaded for them",
+				    DRIVERS_MAX, want,
+				    p->acts[i].rule->file ? p->acts[i].rule->file
+							  : "kernel command line",
+				    p->acts[i].rule->line);
+			continue;
+		}
 		ds[n].name = want;
 		ds[n].ok = m && modload_driver(m, want) == 0;
 		n++;
@@ -43,14 +53,16 @@ static unsigned int load_drivers(struct plan *p, struct modload *m, struct drive
 	return n;
 }
 
-static bool driver_ok(const struct driver_state *ds, unsigned int n, const char *name)
+/* Past DRIVERS_MAX, a driver is there only if the kernel already has it. */
+static bool driver_ok(struct root *sys, const struct driver_state *ds, unsigned int n,
+		      const char *name)
 {
 	unsigned int k;
 
 	for (k = 0; k < n; k++)
 		if (!strcmp(ds[k].name, name))
 			return ds[k].ok;
-	return false;
+	return pci_driver_present(sys, name);
 }
 
 unsigned int apply_plan(struct plan *p, struct root *root, struct root *sys, struct timings *t)
@@ -77,7 +89,7 @@ unsigned int apply_plan(struct plan *p, struct root *root, struct root *sys, str
 		}
 		if (a->kind != ACT_CLAIM)
 			continue;
-		if (bind_device(sys, a, driver_ok(ds, n, a->rule->driver)) < 0)
+		if (bind_device(sys, a, driver_ok(sys, ds, n, a->rule->driver)) < 0)
 			failed++;
 	}
 	t->bind_us = now_us() - t0;
