@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * check [FILE]: the config's grammar, then on a running system (or a captured
- * tree) the IOMMU, the driver modules, the storage guard and the later
- * stage's prerequisites.
+ * tree) the IOMMU, the driver modules, the storage guard, rules that disagree
+ * on a device, and the later stage's prerequisites.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -71,32 +71,59 @@ static unsigned int check_modules(struct ctx *x)
 }
 
 /* Claims that would take a disk the host needs are errors, allow-storage or not. */
-static unsigned int check_storage(struct ctx *x, struct devices *ds)
+static unsigned int check_storage(const struct plan *p)
 {
-	struct protected_dev prot[STORAGE_MAX];
-	struct plan p = { 0 };
-	unsigned int i, errors = 0;
-	int err;
+	unsigned int i, k, errors = 0;
 
-	p.protect = prot;
-	p.nprotect = storage_protected(x->root, x->sys, prot);
-	log_mute(1); /* 'gpupass plan' shows the rest; here only the storage guard */
-	err = plan_build(&p, &x->c, ds);
-	log_mute(0);
-	for (i = 0; err >= 0 && i < p.n; i++) {
-		const struct action *a = &p.acts[i];
-		unsigned int k;
+	for (i = 0; i < p->n; i++) {
+		const struct action *a = &p->acts[i];
 
-		for (k = 0; k < p.nprotect && a->kind == ACT_REFUSE; k++) {
-			if (!pci_addr_eq(&prot[k].addr, &a->dev.addr))
+		for (k = 0; k < p->nprotect && a->kind == ACT_REFUSE; k++) {
+			if (!pci_addr_eq(&p->protect[k].addr, &a->dev.addr))
 				continue;
 			ERR("%s [%04x:%04x]: %s", a->dev.name, a->dev.vendor, a->dev.device,
 			    a->reason);
 			errors++;
 		}
 	}
+	return errors;
+}
+
+/* What only the devices show about the config: rules that disagree on one, too many selected. */
+static unsigned int check_selection(const struct plan *p)
+{
+	char msg[1600];
+	unsigned int i, errors = 0;
+
+	for (i = 0; i < p->noverlaps; i++) {
+		if (!p->overlaps[i].conflict)
+			continue;
+		ERR("%s", plan_conflict(p, &p->overlaps[i], msg, sizeof(msg)));
+		errors++;
+	}
+	if (p->over) {
+		ERR("%s", plan_cap(p, msg, sizeof(msg)));
+		errors++;
+	}
+	return errors;
+}
+
+/* The plan, built quietly ('gpupass plan' shows the rest): the storage guard, the selection. */
+static unsigned int check_plan(struct ctx *x, struct devices *ds)
+{
+	struct protected_dev prot[STORAGE_MAX];
+	struct plan p = { 0 };
+	unsigned int errors;
+	int err;
+
+	p.protect = prot;
+	p.nprotect = storage_protected(x->root, x->sys, prot);
+	log_mute(1);
+	err = plan_build(&p, &x->c, ds);
+	log_mute(0);
+	errors = err < 0 ? 1 : check_storage(&p) + check_selection(&p);
 	plan_free(&p);
-	return err < 0 ? errors + 1 : errors;
+	return errors;
 }
 
 /* On a running system (or a captured tree): IOMMU, modules, the storage guard. */
@@ -112,7 +139,7 @@ static unsigned int check_system(struct ctx *x)
 	}
 	if (devices_open(&ds, x->sys) < 0)
 		return 1;
-	errors = check_iommu(x, ds) + check_modules(x) + check_storage(x, ds);
+	errors = check_iommu(x, ds) + check_modules(x) + check_plan(x, ds);
 	devices_close(ds);
 	return errors;
 }
