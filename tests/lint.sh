@@ -40,7 +40,7 @@ for v in $(early/gpupass --help | sed -n '/^Verbs:/,/^$/s/^  \([a-z]*\).*/\1/p')
 	grep -q "^\.B.* $v\b\|^\.B $v$\|^\.BI $v " docs/gpupass.8
 	result $? "docs/gpupass.8 does not document the verb '$v'"
 done
-for o in driver= with= expect= allow-boot-vga allow-storage allow-unresolved-storage optional; do
+for o in driver= with= expect= allow-boot-vga allow-storage allow-unresolved-storage allow-any-class optional; do
 	grep -q -- "$(echo "$o" | sed 's/-/\\\\-/g')" docs/gpupass.conf.5 && grep -q -- "$o" conf/gpupass.conf
 	result $? "option '$o' missing from docs/gpupass.conf.5 or conf/gpupass.conf"
 done

@@ -6,6 +6,9 @@
  *
  *   device ADDR VVVV:DDDD CLASS6 [driver=NAME] [group=N] [boot_vga=1]
  *                                [subsys=VVVV:DDDD] [override=NAME]
+ *
+ * ADDR is always the full dddd:bb:dd.f; the domain may have more than four
+ * digits, as the kernel names Intel VMD domains (10000:e1:00.0).
  *   driver NAME        a loaded PCI driver with no device
  *
  * and for the later stage (the device lines they name come first):
@@ -107,6 +110,8 @@ static void driver(const char *name)
 	char d[PATH_MAX];
 
 	snprintf(d, sizeof(d), "%s/sys/bus/pci/drivers/%s", root, name);
+	if (access(d, F_OK) == 0)
+		return; /* one driver, many devices: a large tree writes it once */
 	mkdirs("%s", d);
 	put(d, "bind", "", 0);
 	put(d, "unbind", "", 0);
@@ -193,15 +198,28 @@ static void link_all(const struct dev *d, const char *dir, const char *host)
 	}
 }
 
+/* "pciDOMAIN:BUS" into @host (the host bridge's directory), or exit when @addr is not full. */
+static void host_of(const char *addr, char *host, size_t size)
+{
+	unsigned int d, b, s, f;
+	int n = 0, len = (int)strlen(addr);
+
+	if (sscanf(addr, "%x:%2x:%2x.%1x%n", &d, &b, &s, &f, &n) != 4 || n != len ||
+	    strchr(addr, ':') - addr < 4 || len - (strchr(addr, ':') - addr) != 8)
+		die("'%s': need a full address dddd:bb:dd.f", addr);
+	snprintf(host, size, "pci%.*s", len - 5, addr);
+}
+
 static void device(char *args)
 {
-	char dir[PATH_MAX], host[16], *w, *save = NULL;
+	char dir[PATH_MAX], host[32], *w, *save = NULL;
 	struct dev d = { .group = -1 };
 
 	w = strtok_r(args, " \t", &save);
-	if (!w || strlen(w) != 12)
+	if (!w)
 		die("device needs a full address dddd:bb:dd.f");
 	snprintf(d.addr, sizeof(d.addr), "%s", w);
+	host_of(d.addr, host, sizeof(host));
 	w = strtok_r(NULL, " \t", &save);
 	if (!w || sscanf(w, "%x:%x", &d.vendor, &d.device) != 2)
 		die("%s: bad IDs", d.addr);
@@ -211,19 +229,16 @@ static void device(char *args)
 	while ((w = strtok_r(NULL, " \t", &save)))
 		parse_opt(&d, w);
 
-	snprintf(host, sizeof(host), "pci%.7s", d.addr); /* pcidddd:bb */
 	snprintf(dir, sizeof(dir), "%s/sys/devices/%s/%s", root, host, d.addr);
 	mkdirs("%s", dir);
 	attrs(dir, &d);
 	mkdirs("%s/sys/bus/pci/devices", root);
 	link_all(&d, dir, host);
 }
-/* ROOT/sys/devices/pcidddd:bb/ADDR, and "pcidddd:bb" into @host. */
+/* ROOT/sys/devices/pciDOMAIN:BUS/ADDR, and "pciDOMAIN:BUS" into @host. */
 static void dev_dir(const char *addr, char *dir, size_t size, char *host, size_t hsize)
 {
-	if (strlen(addr) != 12)
-		die("'%s': need a full address dddd:bb:dd.f", addr);
-	snprintf(host, hsize, "pci%.7s", addr);
+	host_of(addr, host, hsize);
 	snprintf(dir, size, "%s/sys/devices/%s/%s", root, host, addr);
 	if (access(dir, F_OK) < 0)
 		die("%s: no device line for it before this line", addr);
@@ -240,7 +255,7 @@ static char *word(char **save, const char *what, const char *line)
 
 static void mdev_type(char *args)
 {
-	char dir[PATH_MAX], host[16], t[2 * PATH_MAX], *save = NULL, *addr, *type, *w;
+	char dir[PATH_MAX], host[32], t[2 * PATH_MAX], *save = NULL, *addr, *type, *w;
 	int available = 1;
 
 	addr = strtok_r(args, " \t", &save);
@@ -265,7 +280,7 @@ static void mdev_type(char *args)
 
 static void mdev(char *args)
 {
-	char dir[PATH_MAX], host[16], t[2 * PATH_MAX], *save = NULL, *uuid, *addr, *type;
+	char dir[PATH_MAX], host[32], t[2 * PATH_MAX], *save = NULL, *uuid, *addr, *type;
 
 	uuid = strtok_r(args, " \t", &save);
 	if (!uuid)
@@ -288,7 +303,7 @@ static void mdev(char *args)
 
 static void sriov(char *args)
 {
-	char dir[PATH_MAX], host[16], *save = NULL, *addr, *w;
+	char dir[PATH_MAX], host[32], *save = NULL, *addr, *w;
 	int total = -1, numvfs = 0, autoprobe = 1;
 
 	addr = strtok_r(args, " \t", &save);
@@ -308,7 +323,7 @@ static void sriov(char *args)
 
 static void virtfn(char *args)
 {
-	char pf[PATH_MAX], vf[PATH_MAX], phost[16], vhost[16], t[PATH_MAX];
+	char pf[PATH_MAX], vf[PATH_MAX], phost[32], vhost[32], t[PATH_MAX];
 	char *save = NULL, *pfa, *n, *vfa;
 
 	pfa = strtok_r(args, " \t", &save);

@@ -233,22 +233,44 @@ int devices_foreach(struct devices *ds, devices_cb cb, void *data)
 	return err < 0 ? err : 0;
 }
 
-int devices_group_members(struct devices *ds, int group, struct pci_addr *out, int max)
+static int cmp_addr(const void *a, const void *b)
 {
-	char path[64];
+	return pci_addr_cmp(a, b);
+}
+
+int devices_group_members(struct devices *ds, int group, struct pci_addr **out)
+{
+	struct pci_addr *v = NULL;
+	size_t n = 0, size = 0;
 	struct dirent *de;
-	int n = 0;
+	char path[64];
 	DIR *d;
 
+	*out = NULL;
 	snprintf(path, sizeof(path), "kernel/iommu_groups/%d/devices", group);
 	d = root_opendir(ds->sys, path);
 	if (!d)
 		return -errno;
-	while ((de = readdir(d)) && n < max)
-		if (pci_addr_parse(de->d_name, &out[n]) == 0)
+	while ((de = readdir(d))) {
+		if (n == size) {
+			struct pci_addr *nv = realloc(v, (size ? 2 * size : 16) * sizeof(*nv));
+
+			if (!nv) {
+				closedir(d);
+				free(v);
+				return -ENOMEM;
+			}
+			v = nv;
+			size = size ? 2 * size : 16;
+		}
+		if (pci_addr_parse(de->d_name, &v[n]) == 0)
 			n++;
+	}
 	closedir(d);
-	return n;
+	if (n)
+		qsort(v, n, sizeof(*v), cmp_addr);
+	*out = v;
+	return (int)n;
 }
 
 void devices_use_names(struct devices *ds, const char *ids_file)

@@ -68,8 +68,11 @@ int devices_get(struct devices *ds, const struct pci_addr *addr, struct gp_devic
 /* True when any of the @n selectors selects @dev. */
 bool devices_selected(struct devices *ds, const struct gp_device *dev, struct selector *sel,
 		      unsigned int n);
-/* Addresses in IOMMU group @group, at most @max of them.  Returns the count or -errno. */
-int devices_group_members(struct devices *ds, int group, struct pci_addr *out, int max);
+/*
+ * Every address in IOMMU group @group, in address order, into *@out (malloc'ed,
+ * the caller frees it; however large the group).  Returns the count or -errno.
+ */
+int devices_group_members(struct devices *ds, int group, struct pci_addr **out);
 /*
  * Names from pci.ids through libpci: @ids_file, or libpci's default (and the
  * udev hwdb) when NULL.  Fills @buf with "Class: Vendor Device".

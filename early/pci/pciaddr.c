@@ -16,37 +16,54 @@ static int hexval(char c)
 	return -1;
 }
 
-/* Exactly @digits hex digits then @end; advances *s past @end. */
-static int hex_field(const char **s, int digits, char end, unsigned int *out)
+/* @min..@max hex digits then @end; advances *s past @end. */
+static int hex_field(const char **s, int min, int max, char end, unsigned int *out)
 {
 	unsigned int v = 0;
 	int i;
 
-	for (i = 0; i < digits; i++) {
+	for (i = 0; i < max; i++) {
 		int d = hexval((*s)[i]);
 
 		if (d < 0)
-			return -EINVAL;
+			break;
 		v = v << 4 | d;
 	}
-	if ((*s)[digits] != end)
+	if (i < min || (*s)[i] != end)
 		return -EINVAL;
-	*s += digits + (end ? 1 : 0);
+	*s += i + (end ? 1 : 0);
 	*out = v;
+	return 0;
+}
+
+/*
+ * The domain as the kernel names it ("%04x"): four digits, or five to eight
+ * without a leading zero (Intel VMD's 10000 and up), at most PCI_DOMAIN_MAX.
+ */
+static int domain_field(const char **s, unsigned int *out)
+{
+	const char *start = *s;
+
+	if (hex_field(s, 4, 8, ':', out) < 0)
+		return -EINVAL;
+	if ((*s - start > 5 && *start == '0') || *out > PCI_DOMAIN_MAX)
+		return -EINVAL;
 	return 0;
 }
 
 int pci_addr_parse(const char *s, struct pci_addr *out)
 {
 	struct pci_addr a = { 0 };
+	const char *colon;
 
 	if (!s)
 		return -EINVAL;
-	/* With a domain the string is 12 chars and has its first ':' at offset 4. */
-	if (strlen(s) == 12 && hex_field(&s, 4, ':', &a.domain) < 0)
+	/* Two colons: the domain is given. */
+	colon = strchr(s, ':');
+	if (colon && strchr(colon + 1, ':') && domain_field(&s, &a.domain) < 0)
 		return -EINVAL;
-	if (hex_field(&s, 2, ':', &a.bus) < 0 || hex_field(&s, 2, '.', &a.dev) < 0 ||
-	    hex_field(&s, 1, '\0', &a.func) < 0)
+	if (hex_field(&s, 2, 2, ':', &a.bus) < 0 || hex_field(&s, 2, 2, '.', &a.dev) < 0 ||
+	    hex_field(&s, 1, 1, '\0', &a.func) < 0)
 		return -EINVAL;
 	if (a.dev > 0x1f || a.func > 7)
 		return -EINVAL;
@@ -56,7 +73,7 @@ int pci_addr_parse(const char *s, struct pci_addr *out)
 
 char *pci_addr_str(const struct pci_addr *a, char *buf)
 {
-	snprintf(buf, PCI_ADDR_LEN, "%04x:%02x:%02x.%x", a->domain & 0xffff, a->bus & 0xff,
+	snprintf(buf, PCI_ADDR_LEN, "%04x:%02x:%02x.%x", a->domain & PCI_DOMAIN_MAX, a->bus & 0xff,
 		 a->dev & 0x1f, a->func & 7);
 	return buf;
 }

@@ -88,3 +88,20 @@ bool selector_exact_addr(const struct selector *s, struct pci_addr *addr)
 	addr->func = f->func;
 	return true;
 }
+
+const char *selector_breadth(const struct selector *s)
+{
+	const struct pci_filter *f = &s->filter;
+	/* A class narrows only with its base class given ("0300", "03xx"; not "0xxx"). */
+	bool base_class = f->device_class >= 0 && (f->device_class_mask & 0xff00) == 0xff00;
+
+	if (s->by_address)
+		return f->bus >= 0 && f->slot >= 0
+			   ? NULL
+			   : "selects a whole bus or more, devices of every class";
+	if (f->device >= 0 || base_class)
+		return NULL;
+	if (f->vendor >= 0)
+		return "selects all of one vendor's devices, of every class";
+	return "selects devices of every vendor and class";
+}

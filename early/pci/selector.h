@@ -25,6 +25,13 @@ struct selector {
 /* Returns 0, or -EINVAL with *why set to a static explanation. */
 int selector_parse(const char *text, struct selector *out, const char **why);
 bool selector_match(struct selector *s, struct pci_dev *d);
+/*
+ * NULL when @s names one kind of device: it gives a device ID, a base class,
+ * or a bus and slot (one card's functions).  Otherwise (a vendor alone, a
+ * whole bus, every device) a static phrase saying what it selects, such as
+ * "selects all of one vendor's devices, of every class".
+ */
+const char *selector_breadth(const struct selector *s);
 /* True and *addr set when @s names exactly one function (all four address fields). */
 bool selector_exact_addr(const struct selector *s, struct pci_addr *addr);
 

@@ -10,6 +10,7 @@
 #include "policy/config.h"
 
 #define WORDS_MAX 64
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
 /* Where a line came from, and how many errors its file has had. */
 struct line_ctx {
@@ -128,35 +129,97 @@ static int parse_with(struct line_ctx *lc, struct rule *r, const char *val)
 	return -EINVAL;
 }
 
-static int claim_option(struct line_ctx *lc, struct rule *r, const char *word)
-{
-	const char *eq = strchr(word, '=');
-	const char *val = eq ? eq + 1 : NULL;
+/* A claim option: a flag, or a key ending in '=' that takes a value. */
+static const char *const claim_keys[] = {
+	"driver=",	   "with=",	    "expect=",
+	"allow-boot-vga",  "allow-storage", "allow-unresolved-storage",
+	"allow-any-class", "optional",
+};
+enum {
+	OPT_DRIVER,
+	OPT_WITH,
+	OPT_EXPECT,
+	OPT_BOOT_VGA,
+	OPT_STORAGE,
+	OPT_UNRESOLVED_STORAGE,
+	OPT_ANY_CLASS,
+	OPT_OPTIONAL
+};
 
-	if (!strcmp(word, "allow-boot-vga"))
-		r->allow_boot_vga = true;
-	else if (!strcmp(word, "allow-storage"))
-		r->allow_storage = true;
-	else if (!strcmp(word, "allow-unresolved-storage"))
-		r->allow_unresolved_storage = r->allow_storage = true;
-	else if (!strcmp(word, "optional"))
-		r->optional = true;
-	else if (!strncmp(word, "driver=", 7))
-		return parse_driver(lc, r, val);
-	else if (!strncmp(word, "with=", 5))
-		return parse_with(lc, r, val);
-	else if (!strncmp(word, "expect=", 7)) {
-		if (parse_id_pair(val, &r->expect_vendor, &r->expect_device) < 0) {
-			line_error(lc, "bad value '%s' for expect= (expected VVVV:DDDD)", val);
-			return -EINVAL;
-		}
-		r->has_expect = true;
-	} else {
+static int option_index(const char *const *keys, int n, const char *word)
+{
+	int k;
+
+	for (k = 0; k < n; k++) {
+		size_t len = strlen(keys[k]);
+
+		if (keys[k][len - 1] == '=' ? !strncmp(word, keys[k], len) : !strcmp(word, keys[k]))
+			return k;
+	}
+	return -1;
+}
+
+/* Each option once a line: the second would silently override the first. */
+static int once(struct line_ctx *lc, const char **first, const char *key, const char *word)
+{
+	if (*first && strcmp(*first, word)) {
+		line_error(lc, "option '%s' given twice ('%s', then '%s'); give it once", key,
+			   *first, word);
+		return -EINVAL;
+	}
+	if (*first) {
+		line_error(lc, "option '%s' given twice; give it once", word);
+		return -EINVAL;
+	}
+	*first = word;
+	return 0;
+}
+
+static int parse_expect(struct line_ctx *lc, struct rule *r, const char *val)
+{
+	if (parse_id_pair(val, &r->expect_vendor, &r->expect_device) < 0) {
+		line_error(lc, "bad value '%s' for expect= (expected VVVV:DDDD)", val);
+		return -EINVAL;
+	}
+	r->has_expect = true;
+	return 0;
+}
+
+static int claim_option(struct line_ctx *lc, struct rule *r, const char *word, const char **seen)
+{
+	int k = option_index(claim_keys, ARRAY_SIZE(claim_keys), word);
+	const char *val = strchr(word, '=') ? strchr(word, '=') + 1 : NULL;
+
+	if (k < 0) {
 		line_error(
 		    lc,
-		    "unknown option '%s' for claim (options: driver= with= expect= allow-boot-vga allow-storage allow-unresolved-storage optional)",
+		    "unknown option '%s' for claim (options: driver= with= expect= allow-boot-vga allow-storage allow-unresolved-storage allow-any-class optional)",
 		    word);
 		return -EINVAL;
+	}
+	if (once(lc, &seen[k], claim_keys[k], word) < 0)
+		return -EINVAL;
+	switch (k) {
+	case OPT_DRIVER:
+		return parse_driver(lc, r, val);
+	case OPT_WITH:
+		return parse_with(lc, r, val);
+	case OPT_EXPECT:
+		return parse_expect(lc, r, val);
+	case OPT_BOOT_VGA:
+		r->allow_boot_vga = true;
+		break;
+	case OPT_STORAGE:
+		r->allow_storage = true;
+		break;
+	case OPT_UNRESOLVED_STORAGE:
+		r->allow_unresolved_storage = r->allow_storage = true;
+		break;
+	case OPT_ANY_CLASS:
+		r->allow_any_class = true;
+		break;
+	default:
+		r->optional = true;
 	}
 	return 0;
 }
@@ -177,15 +240,39 @@ static int claim_selector(struct line_ctx *lc, struct rule *r, const char *word)
 	return err;
 }
 
+/*
+ * A selector that names no kind of device (a vendor alone, a whole bus, every
+ * device) would take whatever else it matches, the host's network, USB and
+ * storage controllers among them: only with allow-any-class.
+ */
+static int check_breadth(struct line_ctx *lc, const struct rule *r)
+{
+	unsigned int i;
+
+	for (i = 0; i < r->nsel && !r->allow_any_class; i++) {
+		const char *what = selector_breadth(&r->sel[i]);
+
+		if (!what)
+			continue;
+		line_error(
+		    lc,
+		    "selector '%s' %s: it would take the host's network, USB and storage controllers too; name the devices (vendor:device, vendor::class or bus:slot.func), or add allow-any-class to claim them all",
+		    r->sel[i].text, what);
+		return -EINVAL;
+	}
+	return 0;
+}
+
 static int parse_claim(struct line_ctx *lc, struct rule *r, char **w, int n)
 {
+	const char *seen[ARRAY_SIZE(claim_keys)] = { NULL };
 	int i, err;
 
 	for (i = 1; i < n; i++) {
 		/* Options are words or key=value; selectors always hold ':' or '.'. */
 		bool option = strchr(w[i], '=') || !strpbrk(w[i], ":.");
 
-		err = option ? claim_option(lc, r, w[i]) : claim_selector(lc, r, w[i]);
+		err = option ? claim_option(lc, r, w[i], seen) : claim_selector(lc, r, w[i]);
 		if (err < 0)
 			return err;
 	}
@@ -194,7 +281,7 @@ static int parse_claim(struct line_ctx *lc, struct rule *r, char **w, int n)
 			   "claim needs at least one selector (vendor:device or bus:slot.func)");
 		return -EINVAL;
 	}
-	return 0;
+	return check_breadth(lc, r);
 }
 
 static int parse_addr_word(struct line_ctx *lc, const char *what, const char *word,
@@ -220,6 +307,7 @@ static bool mdev_type_valid(const char *s)
 
 static int parse_mdev(struct line_ctx *lc, struct rule *r, char **w, int n)
 {
+	const char *start = NULL;
 	int i;
 
 	if (n < 4) {
@@ -244,6 +332,8 @@ static int parse_mdev(struct line_ctx *lc, struct rule *r, char **w, int n)
 		r->uuid[i] = w[3][i] >= 'A' && w[3][i] <= 'F' ? w[3][i] + 32 : w[3][i];
 	for (i = 4; i < n; i++) {
 		if (!strcmp(w[i], "start=auto") || !strcmp(w[i], "start=manual")) {
+			if (once(lc, &start, "start=", w[i]) < 0)
+				return -EINVAL;
 			r->start_manual = !strcmp(w[i], "start=manual");
 			continue;
 		}
@@ -271,7 +361,7 @@ static int parse_vfs(struct line_ctx *lc, struct rule *r, const char *val)
 
 static int parse_sriov(struct line_ctx *lc, struct rule *r, char **w, int n)
 {
-	bool have_vfs = false;
+	const char *vfs = NULL, *driver = NULL;
 	int i;
 
 	if (n < 2 || parse_addr_word(lc, "physical function", w[1], &r->parent) < 0) {
@@ -283,10 +373,13 @@ static int parse_sriov(struct line_ctx *lc, struct rule *r, char **w, int n)
 		int err;
 
 		if (!strncmp(w[i], "vfs=", 4)) {
-			err = parse_vfs(lc, r, w[i] + 4);
-			have_vfs = true;
+			err = once(lc, &vfs, "vfs=", w[i]);
+			if (err >= 0)
+				err = parse_vfs(lc, r, w[i] + 4);
 		} else if (!strncmp(w[i], "driver=", 7)) {
-			err = parse_driver(lc, r, w[i] + 7);
+			err = once(lc, &driver, "driver=", w[i]);
+			if (err >= 0)
+				err = parse_driver(lc, r, w[i] + 7);
 		} else {
 			line_error(lc, "unknown option '%s' for sriov", w[i]);
 			err = -EINVAL;
@@ -294,7 +387,7 @@ static int parse_sriov(struct line_ctx *lc, struct rule *r, char **w, int n)
 		if (err < 0)
 			return err;
 	}
-	if (!have_vfs) {
+	if (!vfs) {
 		line_error(lc, "sriov needs vfs=N");
 		return -EINVAL;
 	}
@@ -438,4 +531,84 @@ int config_parse_buffer(struct config *c, const char *file, const char *buf, siz
 		p = n == (size_t)(end - p) ? end : nl + 1;
 	}
 	return 0;
+}
+
+static void drop_rule(struct config *c, unsigned int i)
+{
+	free(c->rules[i].sel);
+	memmove(&c->rules[i], &c->rules[i + 1], (c->nrules - i - 1) * sizeof(*c->rules));
+	c->nrules--;
+}
+
+/* The earlier line @r repeats, or NULL: one mdev per UUID, one sriov line per PF. */
+static const struct rule *repeats(const struct config *c, const struct rule *r)
+{
+	const struct rule *o;
+
+	for (o = c->rules; o < r; o++) {
+		if (o->kind != r->kind)
+			continue;
+		if (r->kind == RULE_MDEV && !strcmp(o->uuid, r->uuid))
+			return o;
+		if (r->kind == RULE_SRIOV && pci_addr_eq(&o->parent, &r->parent))
+			return o;
+	}
+	return NULL;
+}
+
+static void report_repeat(const struct rule *r, const struct rule *first)
+{
+	char where[300], other[300], addr[PCI_ADDR_LEN];
+
+	rule_origin(r, where, sizeof(where));
+	rule_origin(first, other, sizeof(other));
+	if (r->kind == RULE_MDEV)
+		ERR("%s: mdev UUID %s is already used by the mdev line at %s; ignoring this line, the first applies (give each mdev its own UUID, see uuidgen)",
+		    where, r->uuid, other);
+	else
+		ERR("%s: a second sriov line for %s (the first, at %s, says vfs=%u); ignoring this line, the first applies (keep one sriov line per physical function)",
+		    where, pci_addr_str(&r->parent, addr), other, first->vfs);
+}
+
+/* gpupass.claim= has no options: a selector that names no kind of device is dropped. */
+static void check_cmdline_breadth(struct config *c, unsigned int i)
+{
+	struct rule *r = &c->rules[i];
+	unsigned int k = 0;
+
+	while (k < r->nsel) {
+		const char *what = selector_breadth(&r->sel[k]);
+
+		if (!what) {
+			k++;
+			continue;
+		}
+		ERR("kernel command line: gpupass.claim= selector '%s' %s; ignoring it (name the devices, or claim them in /etc/gpupass.conf with allow-any-class)",
+		    r->sel[k].text, what);
+		c->errors++;
+		memmove(&r->sel[k], &r->sel[k + 1], (r->nsel - k - 1) * sizeof(*r->sel));
+		r->nsel--;
+	}
+}
+
+void config_validate(struct config *c)
+{
+	unsigned int i = 0;
+
+	while (i < c->nrules) {
+		struct rule *r = &c->rules[i];
+		const struct rule *first;
+
+		if (r->kind == RULE_CLAIM && !r->file)
+			check_cmdline_breadth(c, i);
+		first = r->kind == RULE_CLAIM ? NULL : repeats(c, r);
+		if (first) {
+			report_repeat(r, first);
+			c->errors++;
+		}
+		if (first || (r->kind == RULE_CLAIM && r->nsel == 0))
+			drop_rule(c, i);
+		else
+			i++;
+	}
 }

@@ -2,11 +2,13 @@
 /*
  * /etc/gpupass.conf and /etc/gpupass.d/\*.conf: one directive per line,
  *   claim SELECTOR... [driver=NAME] [with=none|functions|group] [expect=VVVV:DDDD]
- *         [allow-boot-vga] [allow-storage] [allow-unresolved-storage] [optional]
+ *         [allow-boot-vga] [allow-storage] [allow-unresolved-storage]
+ *         [allow-any-class] [optional]
  *   mdev  PARENT TYPE UUID [start=auto|manual]
  *   sriov PF vfs=N [driver=NAME]
  * '#' starts a comment.  A bad line is reported as "FILE:LINE: what is wrong"
- * and skipped; the rest of the file still applies.
+ * and skipped; the rest of the file still applies.  Each option at most once
+ * a line; a claim selector that names no kind of device needs allow-any-class.
  */
 #ifndef GPUPASS_CONFIG_H
 #define GPUPASS_CONFIG_H
@@ -43,7 +45,8 @@ struct rule {
 	struct selector *sel;
 	unsigned int nsel;
 	enum with_mode with;
-	bool has_expect, allow_boot_vga, allow_storage, allow_unresolved_storage, optional;
+	bool has_expect, allow_boot_vga, allow_storage, allow_unresolved_storage, allow_any_class,
+	    optional;
 	uint16_t expect_vendor, expect_device;
 	/* mdev: parent; sriov: the physical function */
 	struct pci_addr parent;
@@ -75,6 +78,15 @@ void config_free(struct config *c);
  * and counted in c->errors.  Returns 0 or -ENOMEM.
  */
 int config_parse_buffer(struct config *c, const char *file, const char *buf, size_t len);
+
+/*
+ * What only the whole config shows, once every file and the kernel command
+ * line are loaded: a second mdev line with one UUID, a second sriov line for
+ * one PF (each reported with both lines and dropped: the first applies), and
+ * gpupass.claim= selectors that name no kind of device (dropped).  Counted in
+ * c->errors.
+ */
+void config_validate(struct config *c);
 
 struct root;
 /* configfiles.c: */

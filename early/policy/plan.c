@@ -27,7 +27,7 @@ bool driver_vfio_safe(const char *driver)
 	       !strcmp(driver, "pcieport");
 }
 
-static struct action *find_action(struct plan *p, const struct pci_addr *a)
+struct action *plan_find(const struct plan *p, const struct pci_addr *a)
 {
 	unsigned int i;
 
@@ -37,25 +37,64 @@ static struct action *find_action(struct plan *p, const struct pci_addr *a)
 	return NULL;
 }
 
+/* A selected device the plan has no room for: counted, reported once by report_cap(). */
+static void left_out(struct plan *p, const struct pci_addr *addr, const struct rule *r)
+{
+	if (!p->over || pci_addr_cmp(addr, &p->over_first) < 0) {
+		p->over_first = *addr;
+		p->over_rule = r;
+	}
+	p->over++;
+}
+
+static struct action *highest(struct plan *p)
+{
+	struct action *hi = &p->acts[0];
+	unsigned int i;
+
+	for (i = 1; i < p->n; i++)
+		if (pci_addr_cmp(&p->acts[i].dev.addr, &hi->dev.addr) > 0)
+			hi = &p->acts[i];
+	return hi;
+}
+
+/*
+ * Room for one more action.  Past PLAN_ACTIONS_MAX a device is left out: while
+ * enumerating (readdir order) the one with the highest address, so which
+ * devices are kept never depends on the filesystem; companions, added in
+ * address order, simply stop.
+ */
+static struct action *slot(struct plan *p, const struct gp_device *dev, const struct rule *r,
+			   bool companion)
+{
+	struct action *hi;
+
+	if (p->n < PLAN_ACTIONS_MAX) {
+		if (p->n % 32 == 0) {
+			struct action *n = realloc(p->acts, (p->n + 32) * sizeof(*n));
+
+			if (!n)
+				return NULL;
+			p->acts = n;
+		}
+		return &p->acts[p->n++];
+	}
+	hi = companion ? NULL : highest(p);
+	if (!hi || pci_addr_cmp(&dev->addr, &hi->dev.addr) > 0) {
+		left_out(p, &dev->addr, r);
+		return NULL;
+	}
+	left_out(p, &hi->dev.addr, hi->rule);
+	return hi;
+}
+
 static struct action *add_action(struct plan *p, const struct gp_device *dev, const struct rule *r,
 				 bool companion)
 {
-	struct action *a;
+	struct action *a = slot(p, dev, r, companion);
 
-	if (p->n >= PLAN_ACTIONS_MAX) {
-		ERR("%s: more than %d devices selected, not claiming this one or any after it",
-		    dev->name, PLAN_ACTIONS_MAX);
-		p->problems++;
+	if (!a)
 		return NULL;
-	}
-	if (p->n % 32 == 0) {
-		struct action *n = realloc(p->acts, (p->n + 32) * sizeof(*n));
-
-		if (!n)
-			return NULL;
-		p->acts = n;
-	}
-	a = &p->acts[p->n++];
 	memset(a, 0, sizeof(*a));
 	a->dev = *dev;
 	a->rule = r;
@@ -74,34 +113,91 @@ static bool skipped(struct config *c, struct pci_dev *pd)
 	return false;
 }
 
+static bool rule_selects(struct rule *rule, struct pci_dev *pd)
+{
+	unsigned int s;
+
+	if (rule->kind != RULE_CLAIM)
+		return false;
+	for (s = 0; s < rule->nsel; s++)
+		if (selector_match(&rule->sel[s], pd))
+			return true;
+	return false;
+}
+
+/*
+ * Whether a later rule @b that selects @d too wants what the first, @a (which
+ * applies), does not give: another driver, more companions (with=), an
+ * allow-boot-vga or allow-storage this device needs, or it has an expect= the
+ * device does not meet.
+ */
+static bool disagree(const struct rule *a, const struct rule *b, const struct gp_device *d)
+{
+	return strcmp(a->driver, b->driver) || b->with > a->with ||
+	       (b->allow_boot_vga && !a->allow_boot_vga && d->boot_vga) ||
+	       (b->allow_storage && !a->allow_storage && device_is_storage(d)) ||
+	       (b->has_expect && (d->vendor != b->expect_vendor || d->device != b->expect_device));
+}
+
+static int add_overlap(struct plan *p, const struct gp_device *d, const struct rule *first,
+		       const struct rule *later)
+{
+	struct overlap *n;
+
+	if (p->noverlaps % 16 == 0) {
+		n = realloc(p->overlaps, (p->noverlaps + 16) * sizeof(*n));
+		if (!n)
+			return -ENOMEM;
+		p->overlaps = n;
+	}
+	n = &p->overlaps[p->noverlaps++];
+	n->addr = d->addr;
+	n->first = first;
+	n->rule = later;
+	n->conflict = disagree(first, later, d);
+	return 0;
+}
+
+/*
+ * Every later rule that selects @dev too counts it; with @a (the device has an
+ * action) it is also remembered with the first rule, which applies.
+ */
+static int later_rules(struct build *b, const struct gp_device *dev, struct pci_dev *pd,
+		       unsigned int first, const struct action *a)
+{
+	unsigned int r;
+
+	for (r = first + 1; r < b->c->nrules; r++) {
+		if (!rule_selects(&b->c->rules[r], pd))
+			continue;
+		b->p->matches[r]++;
+		if (a && add_overlap(b->p, dev, &b->c->rules[first], &b->c->rules[r]) < 0)
+			return -ENOMEM;
+	}
+	return 0;
+}
+
 static int match_device(struct gp_device *dev, struct pci_dev *pd, void *data)
 {
 	struct build *b = data;
-	unsigned int r, s;
+	struct action *a;
+	unsigned int r;
 
-	for (r = 0; r < b->c->nrules; r++) {
-		struct rule *rule = &b->c->rules[r];
-
-		if (rule->kind != RULE_CLAIM)
-			continue;
-		for (s = 0; s < rule->nsel; s++)
-			if (selector_match(&rule->sel[s], pd))
-				goto found;
-	}
-	return 0;
-found:
+	for (r = 0; r < b->c->nrules && !rule_selects(&b->c->rules[r], pd); r++)
+		;
+	if (r == b->c->nrules)
+		return 0;
 	if (devices_fill(b->ds, dev, pd) < 0)
 		return 0; /* logged; the others go on */
 	b->p->matches[r]++;
-	if (!add_action(b->p, dev, &b->c->rules[r], false))
-		return b->p->n >= PLAN_ACTIONS_MAX ? 0 : -ENOMEM;
-	if (skipped(b->c, pd)) {
-		struct action *a = &b->p->acts[b->p->n - 1];
-
+	a = add_action(b->p, dev, &b->c->rules[r], false);
+	if (!a && b->p->n < PLAN_ACTIONS_MAX)
+		return -ENOMEM;
+	if (a && skipped(b->c, pd)) {
 		a->kind = ACT_SKIP;
 		snprintf(a->reason, sizeof(a->reason), "gpupass.skip on the kernel command line");
 	}
-	return 0;
+	return later_rules(b, dev, pd, r, a);
 }
 
 static void refuse(struct plan *p, struct action *a, const char *fmt, ...) GP_PRINTF(3, 4);
@@ -184,19 +280,24 @@ static bool same_slot(const struct pci_addr *a, const struct pci_addr *b)
 	return a->domain == b->domain && a->bus == b->bus && a->dev == b->dev;
 }
 
-/* Candidates for with=: the group's members, or without groups the slot's functions. */
-static int companion_candidates(struct devices *ds, const struct action *a, struct pci_addr *out)
+/*
+ * Candidates for with=, malloc'ed into *out: every member of the group, or
+ * without groups the slot's functions.  Returns the count or -errno.
+ */
+static int companion_candidates(struct devices *ds, const struct action *a, struct pci_addr **out)
 {
-	int n = 0, f;
+	int f;
 
 	if (a->dev.group >= 0)
-		return devices_group_members(ds, a->dev.group, out, GROUP_MEMBERS_MAX);
+		return devices_group_members(ds, a->dev.group, out);
+	*out = malloc(8 * sizeof(**out));
+	if (!*out)
+		return -ENOMEM;
 	for (f = 0; f < 8; f++) {
-		out[n] = a->dev.addr;
-		out[n].func = f;
-		n++;
+		(*out)[f] = a->dev.addr;
+		(*out)[f].func = f;
 	}
-	return n;
+	return 8;
 }
 
 static int add_companion(struct build *b, struct action *a, const struct pci_addr *m)
@@ -206,7 +307,7 @@ static int add_companion(struct build *b, struct action *a, const struct pci_add
 
 	if (a->rule->with == WITH_FUNCTIONS && !same_slot(m, &a->dev.addr))
 		return 0;
-	if (find_action(b->p, m) || devices_get(b->ds, m, &dev) < 0)
+	if (plan_find(b->p, m) || devices_get(b->ds, m, &dev) < 0)
 		return 0;
 	if (device_is_bridge(&dev)) {
 		INF("%s: not adding bridge %s of its IOMMU group (bridges are never claimed)",
@@ -233,23 +334,24 @@ static int add_companion(struct build *b, struct action *a, const struct pci_add
 
 static int add_companions(struct build *b)
 {
-	struct pci_addr members[GROUP_MEMBERS_MAX];
 	unsigned int i, nprimary = b->p->n;
-	int n, j, err;
+	struct pci_addr *members;
+	int n, j, err = 0;
 
-	for (i = 0; i < nprimary; i++) {
+	for (i = 0; i < nprimary && err >= 0; i++) {
 		struct action a = b->p->acts[i]; /* add_action() may move the array */
 
 		if (a.rule->with == WITH_NONE || (a.kind != ACT_CLAIM && a.kind != ACT_KEEP))
 			continue;
-		n = companion_candidates(b->ds, &a, members);
-		for (j = 0; j < n; j++) {
+		n = companion_candidates(b->ds, &a, &members);
+		if (n == -ENOMEM)
+			return n;
+		/* A group that cannot be listed: check_group() says so. */
+		for (j = 0; j < n && err >= 0; j++)
 			err = add_companion(b, &a, &members[j]);
-			if (err < 0)
-				return err;
-		}
+		free(members);
 	}
-	return 0;
+	return err;
 }
 
 static bool claimed(const struct action *a)
@@ -273,16 +375,24 @@ static void record_issue(struct plan *p, const struct action *a, const struct gp
 /* One group: every endpoint must end on a VFIO-safe driver, or VFIO refuses the group. */
 static void check_group(struct build *b, const struct action *a)
 {
-	struct pci_addr members[GROUP_MEMBERS_MAX];
+	struct pci_addr *members;
 	char origin[300];
 	int n, j;
 
-	n = devices_group_members(b->ds, a->dev.group, members, GROUP_MEMBERS_MAX);
+	n = devices_group_members(b->ds, a->dev.group, &members);
 	rule_origin(a->rule, origin, sizeof(origin));
+	if (n < 0) {
+		WRN_ERRNO(
+		    n,
+		    "IOMMU group %d of %s: cannot list its members: %m; whether it is viable is unknown (see /sys/kernel/iommu_groups/%d/devices; rule at %s)",
+		    a->dev.group, a->dev.name, a->dev.group, origin);
+		b->p->problems++;
+		return;
+	}
 	for (j = 0; j < n; j++) {
 		struct gp_device m;
 
-		if (claimed(find_action(b->p, &members[j])) ||
+		if (claimed(plan_find(b->p, &members[j])) ||
 		    devices_get(b->ds, &members[j], &m) < 0 || device_is_bridge(&m))
 			continue;
 		if (*m.driver && driver_vfio_safe(m.driver))
@@ -293,6 +403,7 @@ static void check_group(struct build *b, const struct action *a)
 		    *m.driver ? m.driver : "none yet", origin);
 		b->p->problems++;
 	}
+	free(members);
 }
 
 static void check_groups(struct build *b)
@@ -351,6 +462,79 @@ static int cmp_actions(const void *a, const void *b)
 			    &((const struct action *)b)->dev.addr);
 }
 
+/* By address, then in the order of the later rules. */
+static int cmp_overlaps(const void *a, const void *b)
+{
+	const struct overlap *x = a, *y = b;
+	int c = pci_addr_cmp(&x->addr, &y->addr);
+
+	return c ? c : x->rule < y->rule ? -1 : x->rule > y->rule;
+}
+
+/* Only devices the plan kept: the others are reported by report_cap(). */
+static void prune_overlaps(struct plan *p)
+{
+	unsigned int i, n = 0;
+
+	for (i = 0; i < p->noverlaps; i++)
+		if (plan_find(p, &p->overlaps[i].addr))
+			p->overlaps[n++] = p->overlaps[i];
+	p->noverlaps = n;
+	if (n)
+		qsort(p->overlaps, n, sizeof(*p->overlaps), cmp_overlaps);
+}
+
+const char *plan_conflict(const struct plan *p, const struct overlap *o, char *buf, size_t size)
+{
+	const struct action *a = plan_find(p, &o->addr);
+	char first[300], later[300], ftext[512], ltext[512];
+
+	rule_origin(o->first, first, sizeof(first));
+	rule_origin(o->rule, later, sizeof(later));
+	snprintf(
+	    buf, size,
+	    "%s [%04x:%04x]: selected by the rules at %s and %s, which disagree; the first applies (-> %s), the second is ignored for this device (make only one rule select it, or give both the same options): '%s', '%s'",
+	    a ? a->dev.name : "?", a ? a->dev.vendor : 0, a ? a->dev.device : 0, first, later,
+	    o->first->driver, rule_format(o->first, ftext, sizeof(ftext)),
+	    rule_format(o->rule, ltext, sizeof(ltext)));
+	return buf;
+}
+
+static void report_conflicts(struct plan *p)
+{
+	char msg[1600];
+	unsigned int i;
+
+	for (i = 0; i < p->noverlaps; i++) {
+		if (!p->overlaps[i].conflict)
+			continue;
+		ERR("%s", plan_conflict(p, &p->overlaps[i], msg, sizeof(msg)));
+		p->problems++;
+	}
+}
+
+const char *plan_cap(const struct plan *p, char *buf, size_t size)
+{
+	char addr[PCI_ADDR_LEN], origin[300];
+
+	snprintf(
+	    buf, size,
+	    "more than %d devices selected: %u more are left alone, the first of them %s (selected by the rule at %s); narrow the rules' selectors so that they select fewer devices",
+	    PLAN_ACTIONS_MAX, p->over, pci_addr_str(&p->over_first, addr),
+	    rule_origin(p->over_rule, origin, sizeof(origin)));
+	return buf;
+}
+
+static void report_cap(struct plan *p)
+{
+	char msg[600];
+
+	if (!p->over)
+		return;
+	ERR("%s", plan_cap(p, msg, sizeof(msg)));
+	p->problems++;
+}
+
 int plan_build(struct plan *p, struct config *c, struct devices *ds)
 {
 	struct build b = { p, c, ds };
@@ -376,6 +560,8 @@ int plan_build(struct plan *p, struct config *c, struct devices *ds)
 	/* readdir order is the filesystem's; messages and output go in address order. */
 	if (p->n)
 		qsort(p->acts, p->n, sizeof(*p->acts), cmp_actions);
+	prune_overlaps(p);
+	report_conflicts(p);
 	for (i = 0; i < p->n; i++)
 		if (p->acts[i].kind == ACT_CLAIM)
 			guard(p, &p->acts[i]);
@@ -384,6 +570,7 @@ int plan_build(struct plan *p, struct config *c, struct devices *ds)
 		return err;
 	if (p->n) /* again, for the companions appended */
 		qsort(p->acts, p->n, sizeof(*p->acts), cmp_actions);
+	report_cap(p);
 	check_unmatched(&b);
 	check_iommu(&b);
 	check_groups(&b);
@@ -395,6 +582,7 @@ void plan_free(struct plan *p)
 	free(p->acts);
 	free(p->matches);
 	free(p->issues);
+	free(p->overlaps);
 	memset(p, 0, sizeof(*p));
 }
 

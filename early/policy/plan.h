@@ -3,6 +3,7 @@
  * The plan: what gpupass will do to which device, and why.  Built from the
  * config and the current devices, with the safety guards applied (bridges,
  * the boot display, storage, expect=) and IOMMU group viability reported.
+ * When several claim rules select a device, the first applies.
  */
 #ifndef GPUPASS_PLAN_H
 #define GPUPASS_PLAN_H
@@ -12,8 +13,8 @@
 #include "pci/devices.h"
 #include "policy/config.h"
 
+/* Devices one run handles (claimed, kept, refused, skipped); more are reported once. */
 #define PLAN_ACTIONS_MAX 1024
-#define GROUP_MEMBERS_MAX 64
 
 enum action_kind { ACT_CLAIM, ACT_KEEP, ACT_REFUSE, ACT_SKIP };
 enum bind_result { BIND_NONE, BIND_OK, BIND_FAILED };
@@ -36,6 +37,19 @@ struct group_issue {
 	struct gp_device member;
 };
 
+/*
+ * A device a later claim rule selects too.  The first rule applies; the later
+ * one still counts the device as selected.  A conflict when the later rule
+ * wants what the first does not give (another driver=, a wider with=, an
+ * allow-* this device needs, an expect= it does not meet): reported, and a
+ * problem.
+ */
+struct overlap {
+	struct pci_addr addr;
+	const struct rule *first, *rule;
+	bool conflict;
+};
+
 /* A device the host needs (it holds /, /boot or swap): never claimed. */
 struct protected_dev {
 	struct pci_addr addr;
@@ -48,9 +62,16 @@ struct plan {
 	unsigned int *matches; /* per rule index: devices it selected */
 	unsigned int nrules;
 	bool iommu;
-	unsigned int problems; /* refusals, unmatched rules, non-viable groups */
+	/* Refusals, unmatched rules, non-viable groups, conflicting rules, the cap. */
+	unsigned int problems;
 	struct group_issue *issues;
 	unsigned int nissues;
+	struct overlap *overlaps; /* in address order, devices in acts only */
+	unsigned int noverlaps;
+	/* Selected devices past PLAN_ACTIONS_MAX, left alone: how many, the lowest address. */
+	unsigned int over;
+	struct pci_addr over_first;
+	const struct rule *over_rule;
 	unsigned int storage_told; /* the storage guard's reason was logged */
 	/* Set by the caller before plan_build() (storage_to_plan()); not owned. */
 	const struct protected_dev *protect;
@@ -65,6 +86,12 @@ struct plan {
  */
 int plan_build(struct plan *p, struct config *c, struct devices *ds);
 void plan_free(struct plan *p);
+/* The action for @a, or NULL. */
+struct action *plan_find(const struct plan *p, const struct pci_addr *a);
+/* The message for a conflicting overlap: the device, both rules, which applies. */
+const char *plan_conflict(const struct plan *p, const struct overlap *o, char *buf, size_t size);
+/* The message for p->over devices left out past PLAN_ACTIONS_MAX. */
+const char *plan_cap(const struct plan *p, char *buf, size_t size);
 void plan_print(const struct plan *p, FILE *out);
 const char *action_kind_name(enum action_kind k);
 /* True for drivers that leave a group viable for VFIO (vfio-*, pci-stub, pcieport). */

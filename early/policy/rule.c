@@ -54,11 +54,11 @@ const char *rule_format(const struct rule *r, char *buf, size_t size)
 		fprintf(f, " with=%s", with_mode_name(r->with));
 	if (r->has_expect)
 		fprintf(f, " expect=%04x:%04x", r->expect_vendor, r->expect_device);
-	fprintf(f, "%s%s%s", r->allow_boot_vga ? " allow-boot-vga" : "",
+	fprintf(f, "%s%s%s%s", r->allow_boot_vga ? " allow-boot-vga" : "",
 		r->allow_unresolved_storage ? " allow-unresolved-storage"
 		: r->allow_storage	    ? " allow-storage"
 					    : "",
-		r->optional ? " optional" : "");
+		r->allow_any_class ? " allow-any-class" : "", r->optional ? " optional" : "");
 	fclose(f);
 	return buf;
 }

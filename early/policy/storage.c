@@ -85,12 +85,18 @@ static void protect(struct guard *g, const struct pci_addr *a, const char *what)
 	add_protected(g, a, why);
 }
 
-/* The PCI function nearest the disk in a sysfs device path: the last dddd:bb:dd.f in it. */
-static bool pci_in_path(const char *path, struct pci_addr *a)
+/*
+ * Every PCI function in a sysfs device path holds the disk at its end: the
+ * disk's controller, and what it sits behind (an Intel VMD controller opens
+ * a PCI domain of its own; bridges are never claimed anyway).  True when
+ * there was one.
+ */
+static bool protect_path(struct guard *g, const char *path, const char *what)
 {
 	char comp[64];
 	bool found = false;
 	const char *p = path;
+	struct pci_addr a;
 
 	while (*p) {
 		size_t n = strcspn(p, "/");
@@ -98,8 +104,10 @@ static bool pci_in_path(const char *path, struct pci_addr *a)
 		if (n < sizeof(comp)) {
 			memcpy(comp, p, n);
 			comp[n] = '\0';
-			if (pci_addr_parse(comp, a) == 0)
+			if (pci_addr_parse(comp, &a) == 0) {
+				protect(g, &a, what);
 				found = true;
+			}
 		}
 		p += n + (p[n] == '/');
 	}
@@ -121,7 +129,6 @@ static bool protect_block(struct guard *g, const char *name, const char *what, i
 {
 	char path[PATH_MAX], target[PATH_MAX];
 	struct dirent *de;
-	struct pci_addr a;
 	bool traced = true, any = false;
 	DIR *d;
 
@@ -129,10 +136,8 @@ static bool protect_block(struct guard *g, const char *name, const char *what, i
 		return false;
 	snprintf(path, sizeof(path), "class/block/%s", name);
 	if (root_readlink(g->sys, path, target, sizeof(target)) > 0) {
-		if (pci_in_path(target, &a)) {
-			protect(g, &a, what);
+		if (protect_path(g, target, what))
 			return true;
-		}
 		if (ram_backed(name, target))
 			return true;
 	}

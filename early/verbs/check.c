@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * check [FILE]: the config's grammar, then on a running system (or a captured
- * tree) the IOMMU, the driver modules, the storage guard and the later
- * stage's prerequisites.
+ * tree) the IOMMU, the driver modules, the storage guard, rules that disagree
+ * on a device, and the later stage's prerequisites.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -80,12 +80,56 @@ static bool any_allow_storage(const struct config *c)
 	return false;
 }
 
-/* Claims that would take a disk the host needs are errors, allow-storage or not. */
-static unsigned int check_storage(struct ctx *x, struct devices *ds)
+/*
+ * Claims that would take a disk the host needs are errors, allow-storage or
+ * not, and so are storage claims refused because the disks are not all known.
+ */
+static unsigned int check_storage(const struct plan *p)
+{
+	unsigned int i, k, errors = 0;
+
+	for (i = 0; i < p->n; i++) {
+		const struct action *a = &p->acts[i];
+
+		if (a->kind != ACT_REFUSE)
+			continue;
+		for (k = 0; k < p->nprotect; k++)
+			if (pci_addr_eq(&p->protect[k].addr, &a->dev.addr))
+				break;
+		if (k == p->nprotect && !(p->storage_unresolved && a->rule->allow_storage &&
+					  device_is_storage(&a->dev)))
+			continue;
+		ERR("%s [%04x:%04x]: %s", a->dev.name, a->dev.vendor, a->dev.device, a->reason);
+		errors++;
+	}
+	return errors;
+}
+
+/* What only the devices show about the config: rules that disagree on one, too many selected. */
+static unsigned int check_selection(const struct plan *p)
+{
+	char msg[1600];
+	unsigned int i, errors = 0;
+
+	for (i = 0; i < p->noverlaps; i++) {
+		if (!p->overlaps[i].conflict)
+			continue;
+		ERR("%s", plan_conflict(p, &p->overlaps[i], msg, sizeof(msg)));
+		errors++;
+	}
+	if (p->over) {
+		ERR("%s", plan_cap(p, msg, sizeof(msg)));
+		errors++;
+	}
+	return errors;
+}
+
+/* The plan, built quietly ('gpupass plan' shows the rest): the storage guard, the selection. */
+static unsigned int check_plan(struct ctx *x, struct devices *ds)
 {
 	struct plan p = { 0 };
 	struct storage st;
-	unsigned int i, errors = 0;
+	unsigned int errors;
 	int err;
 
 	storage_protected(x->root, x->sys, &st);
@@ -93,27 +137,12 @@ static unsigned int check_storage(struct ctx *x, struct devices *ds)
 	if (st.unresolved[0] && any_allow_storage(&x->c))
 		WRN("storage guard: cannot tell which PCI functions hold the host's disks (%s); every storage controller a rule selects is refused unless the rule names it by address with allow-unresolved-storage",
 		    st.unresolved);
-	log_mute(1); /* 'gpupass plan' shows the rest; here only the storage guard */
+	log_mute(1);
 	err = plan_build(&p, &x->c, ds);
 	log_mute(0);
-	for (i = 0; err >= 0 && i < p.n; i++) {
-		const struct action *a = &p.acts[i];
-		unsigned int k;
-
-		if (a->kind != ACT_REFUSE)
-			continue;
-		for (k = 0; k < p.nprotect; k++)
-			if (pci_addr_eq(&st.dev[k].addr, &a->dev.addr))
-				break;
-		/* Protected, or refused because the host's disks are not all known. */
-		if (k == p.nprotect &&
-		    !(st.unresolved[0] && a->rule->allow_storage && device_is_storage(&a->dev)))
-			continue;
-		ERR("%s [%04x:%04x]: %s", a->dev.name, a->dev.vendor, a->dev.device, a->reason);
-		errors++;
-	}
+	errors = err < 0 ? 1 : check_storage(&p) + check_selection(&p);
 	plan_free(&p);
-	return err < 0 ? errors + 1 : errors;
+	return errors;
 }
 
 /* On a running system (or a captured tree): IOMMU, modules, the storage guard. */
@@ -129,7 +158,7 @@ static unsigned int check_system(struct ctx *x)
 	}
 	if (devices_open(&ds, x->sys) < 0)
 		return 1;
-	errors = check_iommu(x, ds) + check_modules(x) + check_storage(x, ds);
+	errors = check_iommu(x, ds) + check_modules(x) + check_plan(x, ds);
 	devices_close(ds);
 	return errors;
 }

@@ -69,6 +69,7 @@ int cli_load_config(struct ctx *x, bool with_cmdline)
 		ERR_ERRNO(err, "cannot load the config: %m");
 		return err;
 	}
+	config_validate(&x->c);
 	if (x->c.debug)
 		log_set_debug(1);
 	config_fingerprint(&x->c, x->r.config_sha256);

@@ -23,14 +23,17 @@ struct list {
 	struct devices *ds;
 	struct gp_device *devs;
 	unsigned int n;
+	unsigned int over; /* functions past LIST_MAX, not listed */
 };
 
 static int collect(struct gp_device *dev, struct pci_dev *pd, void *data)
 {
 	struct list *l = data;
 
-	if (l->n >= LIST_MAX)
+	if (l->n >= LIST_MAX) {
+		l->over++;
 		return 0;
+	}
 	if (l->n % 64 == 0) {
 		struct gp_device *n = realloc(l->devs, (l->n + 64) * sizeof(*n));
 
@@ -52,7 +55,7 @@ static int by_group(const void *a, const void *b)
 
 	if (gx != gy)
 		return gx < gy ? -1 : 1;
-	return strcmp(x->name, y->name);
+	return pci_addr_cmp(&x->addr, &y->addr);
 }
 
 static bool is_gpu(const struct gp_device *d)
@@ -144,7 +147,10 @@ int cmd_list(struct ctx *x)
 		else
 			print_text(&l);
 	}
+	if (l.over)
+		ERR("more than %d PCI functions under %s: %u more are not listed (lspci -D lists them all)",
+		    LIST_MAX, root_dir(x->sys), l.over);
 	free(l.devs);
 	devices_close(l.ds);
-	return err < 0 ? 1 : 0;
+	return err < 0 || l.over ? 1 : 0;
 }

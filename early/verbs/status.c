@@ -45,6 +45,17 @@ static bool rule_satisfied(const struct status *s, const struct rule *r)
 			return false; /* selected but not on its driver now */
 		claimed += s->p.acts[i].kind == ACT_KEEP;
 	}
+	/* Devices an earlier rule selects too: satisfied only if the two agree. */
+	for (i = 0; i < s->p.noverlaps; i++) {
+		const struct overlap *o = &s->p.overlaps[i];
+		const struct action *a = plan_find(&s->p, &o->addr);
+
+		if (o->rule != r || !a)
+			continue;
+		if (o->conflict || a->kind == ACT_CLAIM)
+			return false;
+		claimed += a->kind == ACT_KEEP;
+	}
 	for (i = 0; i < s->p.nissues; i++)
 		if (s->p.issues[i].rule == r)
 			return false;
@@ -79,10 +90,21 @@ static void print_boot(const struct status *s)
 		       s->b.started_ms);
 }
 
-static void print_device(const struct status *s, const struct action *a)
+/* For a device an earlier rule selects too: which rule applies. */
+static const char *overlap_note(const struct overlap *o, char *buf, size_t size)
+{
+	char origin[300];
+
+	snprintf(buf, size, "the rule at %s applies%s",
+		 rule_origin(o->first, origin, sizeof(origin)),
+		 o->conflict ? "; it disagrees with this one (see gpupass plan)" : "");
+	return buf;
+}
+
+static void print_device(const struct status *s, const struct action *a, const struct overlap *o)
 {
 	const struct boot_device *bd = bootrec_find(&s->b, &a->dev.addr);
-	char group[16];
+	char group[16], note[400];
 
 	snprintf(group, sizeof(group), a->dev.group < 0 ? "-" : "%d", a->dev.group);
 	printf("  %s [%04x:%04x] group %s: %s", a->dev.name, a->dev.vendor, a->dev.device, group,
@@ -91,6 +113,8 @@ static void print_device(const struct status *s, const struct action *a)
 		printf(", %s%s%s", device_state(a), *a->reason ? ": " : "", a->reason);
 	if (bd)
 		printf(" (at boot: %s%s%s)", bd->result, *bd->reason ? ", " : "", bd->reason);
+	if (o)
+		printf(" (%s)", overlap_note(o, note, sizeof(note)));
 	putchar('\n');
 }
 
@@ -104,7 +128,13 @@ static void print_rule(struct status *s, const struct rule *r)
 	       rule_format(r, text, sizeof(text)), r->driver, ok ? "ok" : "NOT SATISFIED");
 	for (i = 0; i < s->p.n; i++)
 		if (s->p.acts[i].rule == r)
-			print_device(s, &s->p.acts[i]);
+			print_device(s, &s->p.acts[i], NULL);
+	for (i = 0; i < s->p.noverlaps; i++) {
+		const struct overlap *o = &s->p.overlaps[i];
+
+		if (o->rule == r && plan_find(&s->p, &o->addr))
+			print_device(s, plan_find(&s->p, &o->addr), o);
+	}
 	for (i = 0; i < s->p.nissues; i++) {
 		const struct group_issue *g = &s->p.issues[i];
 
@@ -140,16 +170,18 @@ static void print_text(struct status *s)
 	printf("%u of %u claim rules satisfied\n", s->satisfied, s->claim_rules);
 }
 
-static void json_device(struct json *j, const struct status *s, const struct action *a)
+static void json_device(struct json *j, const struct status *s, const struct action *a,
+			const struct overlap *o)
 {
 	const struct boot_device *bd = bootrec_find(&s->b, &a->dev.addr);
+	char note[400];
 
 	json_object_begin(j, NULL);
 	status_json_ids(j, &a->dev);
 	json_int(j, "iommu_group", a->dev.group);
 	json_string(j, "driver", *a->dev.driver ? a->dev.driver : NULL);
 	json_string(j, "state", device_state(a));
-	json_string(j, "reason", a->reason);
+	json_string(j, "reason", o ? overlap_note(o, note, sizeof(note)) : a->reason);
 	json_string(j, "boot_result", bd ? bd->result : NULL);
 	json_string(j, "boot_reason", bd ? bd->reason : NULL);
 	json_object_end(j);
@@ -168,7 +200,13 @@ static void json_rule(struct json *j, struct status *s, const struct rule *r)
 	json_array_begin(j, "devices");
 	for (i = 0; i < s->p.n; i++)
 		if (s->p.acts[i].rule == r)
-			json_device(j, s, &s->p.acts[i]);
+			json_device(j, s, &s->p.acts[i], NULL);
+	for (i = 0; i < s->p.noverlaps; i++) {
+		const struct overlap *o = &s->p.overlaps[i];
+
+		if (o->rule == r && plan_find(&s->p, &o->addr))
+			json_device(j, s, plan_find(&s->p, &o->addr), o);
+	}
 	json_array_end(j);
 	json_array_begin(j, "group_issues");
 	for (i = 0; i < s->p.nissues; i++) {

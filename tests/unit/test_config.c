@@ -84,7 +84,7 @@ static void test_bad_lines(void **state)
 	    testlog_text(),
 	    "gpupass: t.conf:2: unknown directive 'clam' (expected claim, mdev or sriov), skipping line\n"
 	    "gpupass: t.conf:3: bad selector '02:00': vendor and device IDs are 4 hex digits each (an address needs bus:slot.func), skipping line\n"
-	    "gpupass: t.conf:4: unknown option 'colour=blue' for claim (options: driver= with= expect= allow-boot-vga allow-storage allow-unresolved-storage optional), skipping line\n"
+	    "gpupass: t.conf:4: unknown option 'colour=blue' for claim (options: driver= with= expect= allow-boot-vga allow-storage allow-unresolved-storage allow-any-class optional), skipping line\n"
 	    "gpupass: t.conf:5: bad value 'all' for with= (expected none, functions or group), skipping line\n"
 	    "gpupass: t.conf:6: bad value '10de' for expect= (expected VVVV:DDDD), skipping line\n"
 	    "gpupass: t.conf:7: bad driver name '../../x' (letters, digits, '_' and '-' only), skipping line\n"
@@ -196,6 +196,100 @@ static void test_mdev_sriov(void **state)
 	    "gpupass: t.conf:9: unknown option 'start=auto' for sriov, skipping line\n");
 }
 
+/* A claim selector that names no kind of device needs allow-any-class, written out. */
+static void test_catch_all(void **state)
+{
+	(void)state;
+	parse("claim 10de: allow-any-class\n"
+	      "claim 10de:\n"
+	      "claim 1002:6608 *:* with=group\n"
+	      "claim 00:*.* optional\n"
+	      "claim 10de::0300 00:02.* *:1b80\n");
+	assert_string_equal(
+	    testlog_text(),
+	    "gpupass: t.conf:2: selector '10de:' selects all of one vendor's devices, of every class: it would take the host's network, USB and storage controllers too; name the devices (vendor:device, vendor::class or bus:slot.func), or add allow-any-class to claim them all, skipping line\n"
+	    "gpupass: t.conf:3: selector '*:*' selects devices of every vendor and class: it would take the host's network, USB and storage controllers too; name the devices (vendor:device, vendor::class or bus:slot.func), or add allow-any-class to claim them all, skipping line\n"
+	    "gpupass: t.conf:4: selector '00:*.*' selects a whole bus or more, devices of every class: it would take the host's network, USB and storage controllers too; name the devices (vendor:device, vendor::class or bus:slot.func), or add allow-any-class to claim them all, skipping line\n");
+	assert_int_equal(c.errors, 3);
+	assert_int_equal(c.nrules, 2);
+	assert_true(c.rules[0].allow_any_class);
+	assert_int_equal(c.rules[1].line, 5);
+	assert_int_equal(c.rules[1].nsel, 3);
+	assert_false(c.rules[1].allow_any_class);
+}
+
+/* An option given twice would silently override the first: the line is refused. */
+static void test_option_twice(void **state)
+{
+	(void)state;
+	parse(
+	    "claim 1002:6608 driver=vfio-pci driver=pci-stub\n"
+	    "claim 1002:6608 expect=1002:6608 with=none expect=1002:6609\n"
+	    "claim 1002:6608 allow-storage allow-storage\n"
+	    "mdev 0000:00:02.0 i915-GVTg_V5_4 fff6f017-3417-4ad3-b05e-17ae3e1a4615 start=manual start=auto\n"
+	    "sriov 0000:03:00.0 vfs=2 vfs=2\n"
+	    "sriov 0000:03:00.0 driver=pci-stub vfs=2 driver=vfio-pci\n"
+	    "claim 1002:6608 driver=pci-stub with=functions expect=1002:6608 allow-boot-vga allow-storage allow-any-class optional\n");
+	assert_string_equal(
+	    testlog_text(),
+	    "gpupass: t.conf:1: option 'driver=' given twice ('driver=vfio-pci', then 'driver=pci-stub'); give it once, skipping line\n"
+	    "gpupass: t.conf:2: option 'expect=' given twice ('expect=1002:6608', then 'expect=1002:6609'); give it once, skipping line\n"
+	    "gpupass: t.conf:3: option 'allow-storage' given twice; give it once, skipping line\n"
+	    "gpupass: t.conf:4: option 'start=' given twice ('start=manual', then 'start=auto'); give it once, skipping line\n"
+	    "gpupass: t.conf:5: option 'vfs=2' given twice; give it once, skipping line\n"
+	    "gpupass: t.conf:6: option 'driver=' given twice ('driver=pci-stub', then 'driver=vfio-pci'); give it once, skipping line\n");
+	assert_int_equal(c.errors, 6);
+	assert_int_equal(c.nrules, 1);
+	assert_int_equal(c.rules[0].line, 7);
+}
+
+/* After every file: one mdev per UUID, one sriov line per PF, narrow gpupass.claim= selectors. */
+static void test_validate(void **state)
+{
+	static const char first[] =
+	    "mdev 0000:00:02.0 i915-GVTg_V5_4 fff6f017-3417-4ad3-b05e-17ae3e1a4615\n"
+	    "sriov 10000:e1:00.0 vfs=4\n";
+	struct selector s;
+	const char *why;
+	struct rule *r;
+
+	(void)state;
+	assert_int_equal(config_parse_buffer(&c, "a.conf", first, strlen(first)), 0);
+	parse("claim 1002:6608\n"
+	      "mdev 00:02.0 i915-GVTg_V5_8 FFF6F017-3417-4AD3-B05E-17AE3E1A4615\n"
+	      "sriov 10000:e1:00.0 vfs=8\n"
+	      "sriov 0000:e1:00.0 vfs=8\n"
+	      "mdev 00:02.0 i915-GVTg_V5_8 0b6b1d5e-31a5-4d2a-9b6a-65e1b8b1a0c4\n");
+	r = config_add_rule(&c, RULE_CLAIM, NULL, 0);
+	assert_int_equal(selector_parse("*:*", &s, &why), 0);
+	assert_int_equal(rule_add_selector(r, &s), 0);
+	assert_int_equal(selector_parse("1002:aab0", &s, &why), 0);
+	assert_int_equal(rule_add_selector(r, &s), 0);
+	r = config_add_rule(&c, RULE_CLAIM, NULL, 0);
+	assert_int_equal(selector_parse("8086:", &s, &why), 0);
+	assert_int_equal(rule_add_selector(r, &s), 0);
+	assert_int_equal(c.nrules, 9);
+	assert_string_equal(testlog_text(), "");
+
+	config_validate(&c);
+	assert_string_equal(
+	    testlog_text(),
+	    "gpupass: t.conf:2: mdev UUID fff6f017-3417-4ad3-b05e-17ae3e1a4615 is already used by the mdev line at a.conf:1; ignoring this line, the first applies (give each mdev its own UUID, see uuidgen)\n"
+	    "gpupass: t.conf:3: a second sriov line for 10000:e1:00.0 (the first, at a.conf:2, says vfs=4); ignoring this line, the first applies (keep one sriov line per physical function)\n"
+	    "gpupass: kernel command line: gpupass.claim= selector '*:*' selects devices of every vendor and class; ignoring it (name the devices, or claim them in /etc/gpupass.conf with allow-any-class)\n"
+	    "gpupass: kernel command line: gpupass.claim= selector '8086:' selects all of one vendor's devices, of every class; ignoring it (name the devices, or claim them in /etc/gpupass.conf with allow-any-class)\n");
+	assert_int_equal(c.errors, 4);
+	assert_int_equal(c.nrules, 6);
+	assert_string_equal(c.rules[0].file, "a.conf");
+	assert_int_equal(c.rules[1].parent.domain, 0x10000);
+	assert_int_equal(c.rules[2].kind, RULE_CLAIM);
+	assert_int_equal(c.rules[3].line, 4); /* another PF: 0000:e1:00.0 */
+	assert_int_equal(c.rules[4].line, 5);
+	assert_null(c.rules[5].file);
+	assert_int_equal(c.rules[5].nsel, 1);
+	assert_string_equal(c.rules[5].sel[0].text, "1002:aab0");
+}
+
 /* The fingerprint is plain SHA-256 of the bytes read: FIPS 180-2's "abc" vector. */
 static void test_hash(void **state)
 {
@@ -231,6 +325,9 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_binary, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_rule_limit, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_mdev_sriov, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_catch_all, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_option_twice, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_validate, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_hash, setup, teardown),
 	};
 

@@ -102,13 +102,81 @@ static void test_addr_strict(void **state)
 	assert_int_equal(pci_addr_parse(NULL, &a), -EINVAL);
 }
 
+/* Intel VMD domains: the kernel writes them with "%04x", so 10000 and up have 5+ digits. */
+static void test_addr_domains(void **state)
+{
+	struct selector s;
+	struct pci_addr a;
+	char buf[PCI_ADDR_LEN];
+	const char *why = NULL;
+
+	(void)state;
+	assert_int_equal(pci_addr_parse("10000:e1:00.0", &a), 0);
+	assert_int_equal(a.domain, 0x10000);
+	assert_string_equal(pci_addr_str(&a, buf), "10000:e1:00.0");
+	assert_int_equal(pci_addr_parse("ABCDE:00:1f.7", &a), 0);
+	assert_string_equal(pci_addr_str(&a, buf), "abcde:00:1f.7");
+	assert_int_equal(pci_addr_parse("7fffffff:ff:1f.7", &a), 0);
+	assert_string_equal(pci_addr_str(&a, buf), "7fffffff:ff:1f.7");
+	assert_int_equal(pci_addr_parse("ffff:00:02.0", &a), 0);
+	assert_string_equal(pci_addr_str(&a, buf), "ffff:00:02.0");
+	/* Past what Linux and libpci number, more than 8 digits, or a zero the kernel never writes. */
+	assert_int_equal(pci_addr_parse("80000000:00:02.0", &a), -EINVAL);
+	assert_int_equal(pci_addr_parse("100000000:00:02.0", &a), -EINVAL);
+	assert_int_equal(pci_addr_parse("010000:e1:00.0", &a), -EINVAL);
+	assert_int_equal(pci_addr_parse("00000:00:02.0", &a), -EINVAL);
+	assert_int_equal(pci_addr_parse("000:00:02.0", &a), -EINVAL);
+	assert_int_equal(pci_addr_parse("10000:e1:00.0.0", &a), -EINVAL);
+	assert_int_equal(pci_addr_parse("10000:e1:0.0", &a), -EINVAL);
+
+	/* libpci's slot selectors take the domain as an int. */
+	assert_int_equal(selector_parse("10000:e1:00.0", &s, &why), 0);
+	assert_true(selector_exact_addr(&s, &a));
+	assert_int_equal(a.domain, 0x10000);
+	assert_int_equal(a.bus, 0xe1);
+}
+
+static void test_breadth(void **state)
+{
+	static const char *const broad[] = { ":",      ":*",	    "::",     "*:*",   "*:*:*",
+					     ".",      "*.*",	    "00:*.*", "00:.",  "0000::.",
+					     "8086:",  "8086:*",    "8086::", ":::30", "::0xxx",
+					     "::xxxx", "8086::xx03" };
+	static const char *const narrow[] = {
+		"1002:6608",  "*:2668",	 "::0300",  "::03xx",	 "::0003",	  "10de::0300",
+		"8086::0c03", "02:00.*", "02:00.1", "*:02:00.0", "10000:e1:00.0", "02:00."
+	};
+	struct selector s;
+	const char *why = NULL;
+	unsigned int i;
+
+	(void)state;
+	for (i = 0; i < sizeof(broad) / sizeof(*broad); i++) {
+		assert_int_equal(selector_parse(broad[i], &s, &why), 0);
+		if (!selector_breadth(&s))
+			fail_msg("'%s' should be broad", broad[i]);
+	}
+	for (i = 0; i < sizeof(narrow) / sizeof(*narrow); i++) {
+		assert_int_equal(selector_parse(narrow[i], &s, &why), 0);
+		if (selector_breadth(&s))
+			fail_msg("'%s' should name a kind of device", narrow[i]);
+	}
+	assert_int_equal(selector_parse("10de:", &s, &why), 0);
+	assert_string_equal(selector_breadth(&s),
+			    "selects all of one vendor's devices, of every class");
+	assert_int_equal(selector_parse("*:*", &s, &why), 0);
+	assert_string_equal(selector_breadth(&s), "selects devices of every vendor and class");
+	assert_int_equal(selector_parse("00:*.*", &s, &why), 0);
+	assert_string_equal(selector_breadth(&s),
+			    "selects a whole bus or more, devices of every class");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_ids),
-		cmocka_unit_test(test_addresses),
-		cmocka_unit_test(test_bad),
-		cmocka_unit_test(test_addr_strict),
+		cmocka_unit_test(test_ids),	     cmocka_unit_test(test_addresses),
+		cmocka_unit_test(test_bad),	     cmocka_unit_test(test_addr_strict),
+		cmocka_unit_test(test_addr_domains), cmocka_unit_test(test_breadth),
 	};
 
 	return cmocka_run_group_tests_name("selector", tests, NULL, NULL);
