@@ -93,7 +93,7 @@ uninstall:
 		s=$${m##*.}; rm -f $(DESTDIR)$(MANDIR)/man$$s/$${m##*/}; done
 
 format:
-	clang-format -i $(SRCS) $(HDRS) tests/unit/*.c tests/*.c
+	clang-format -i $(SRCS) $(HDRS) tests/unit/*.[ch] tests/*.c tests/fuzz/*.[ch]
 
 clean:
 	rm -f $(OBJS) early/gpupass

@@ -22,7 +22,7 @@ for f in $scripts; do
 	shellcheck -x "$f"
 	result $? "shellcheck $f"
 done
-for f in $(git ls-files 'early/*.[ch]' 'tests/*.c' 'tests/unit/*.[ch]'); do
+for f in $(git ls-files 'early/*.[ch]' 'tests/*.c' 'tests/unit/*.[ch]' 'tests/fuzz/*.[ch]'); do
 	clang-format --dry-run -Werror "$f" 2> /dev/null
 	result $? "clang-format $f (run make format)"
 done

@@ -1,7 +1,8 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0-or-later
 # Run what `make check` built: unit tests and fixtures, plain and under
-# ASan+UBSan.  Ends with one line "N passed, N failed" over everything.
+# ASan+UBSan, then each fuzz target for FUZZ_SMOKE_SECONDS (5) on its seeds.
+# Ends with one line "N passed, N failed" over everything.
 # Usage: run-checks.sh UNIT...
 set -u
 cd "$(dirname "$0")/.." || exit 1
@@ -37,10 +38,21 @@ run_fixtures() { # gpupass-binary label
 	count "${p:-0}" "${f:-1}"
 }
 
+# One result per fuzz target: a smoke run, so the harnesses cannot rot.
+run_fuzz() { # seconds
+	out=$(tests/fuzz/run.sh -s "$1" 2>&1)
+	printf '%s\n' "$out" | grep -v '^fuzz: '
+	p=$(printf '%s\n' "$out" | sed -n 's/^fuzz: \([0-9]*\) passed.*/\1/p')
+	f=$(printf '%s\n' "$out" | sed -n 's/^fuzz: [0-9]* passed, \([0-9]*\) failed/\1/p')
+	echo "fuzz ($1 s each): ${p:-0} passed, ${f:-1} failed"
+	count "${p:-0}" "${f:-1}"
+}
+
 for u in "$@"; do run_unit "$b/test_$u"; done
 run_fixtures early/gpupass plain
 for u in "$@"; do run_unit "$b/asan/test_$u"; done
 run_fixtures "$b/asan/gpupass" "asan+ubsan"
+run_fuzz "${FUZZ_SMOKE_SECONDS:-5}"
 
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]

@@ -1,6 +1,7 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 # make check: cmocka unit tests and fixture tests (the real binary on fake
-# sysfs trees), then both again built with ASan+UBSan; one summary line.
+# sysfs trees), then both again built with ASan+UBSan, then a short run of
+# each fuzz target (tests/fuzz/fuzz.mk); one summary line.
 # make bench: the performance figures of docs/PERFORMANCE.md.
 
 B          = tests/.build
@@ -35,7 +36,7 @@ $(B)/asan/gpupass: $(SRCS) $(HDRS)
 	$(CC) $(TEST_FLAGS) $(SAN_FLAGS) -o $@ $(SRCS) $(TEST_LIBS)
 
 check-build: early/gpupass $(B)/mkfakesys $(UNITS:%=$(B)/test_%) \
-	     $(UNITS:%=$(B)/asan/test_%) $(B)/asan/gpupass
+	     $(UNITS:%=$(B)/asan/test_%) $(B)/asan/gpupass fuzz-build
 
 # tests/run-all.sh (make test) runs the same units.
 print-units:
@@ -57,3 +58,5 @@ bench: early/gpupass $(B)/mkfakesys
 	@tests/bench/bench.sh early/gpupass $(B)/mkfakesys
 
 .PHONY: check check-build print-units bench test lint
+
+include tests/fuzz/fuzz.mk

@@ -119,9 +119,27 @@ static int read_devices(struct json_object *top, struct boot_record *b)
 	return 0;
 }
 
-static struct json_object *parse_file(struct root *root, const char *path, int *err)
+/* @text as a JSON object, or NULL with *err set (logged, naming @path). */
+static struct json_object *parse_text(const char *path, const char *text, int *err)
 {
-	struct json_object *o;
+	struct json_object *o = j.json_tokener_parse(text);
+
+	if (o && !j.json_object_is_type(o, json_type_object)) {
+		j.json_object_put(o);
+		o = NULL;
+	}
+	*err = 0;
+	if (!o) {
+		ERR("%s: not a JSON object, ignoring it (it is rewritten at every boot)", path);
+		*err = -EINVAL;
+	}
+	record_path = path;
+	return o;
+}
+
+/* The text of @path under @root, or NULL with *err set (logged, unless it is missing). */
+static char *read_text(struct root *root, const char *path, int *err)
+{
 	char *buf = NULL;
 	size_t len;
 
@@ -131,20 +149,7 @@ static struct json_object *parse_file(struct root *root, const char *path, int *
 		    RECORD_MAX);
 	else if (*err < 0 && *err != -ENOENT)
 		ERR("%s: cannot read: %s, ignoring it", path, root_strerror(*err));
-	if (*err < 0)
-		return NULL;
-	o = j.json_tokener_parse(buf);
-	free(buf);
-	if (o && !j.json_object_is_type(o, json_type_object)) {
-		j.json_object_put(o);
-		o = NULL;
-	}
-	if (!o) {
-		ERR("%s: not a JSON object, ignoring it (it is rewritten at every boot)", path);
-		*err = -EINVAL;
-	}
-	record_path = path;
-	return o;
+	return *err < 0 ? NULL : buf;
 }
 
 static void add_late(struct boot_record *b, const char *fmt, ...) GP_PRINTF(2, 3);
@@ -176,16 +181,12 @@ static const char *outcome_text(struct json_object *o, char *buf, size_t size)
 	return buf;
 }
 
-static void read_late(struct root *root, struct boot_record *b)
+static void read_late(struct json_object *top, struct boot_record *b)
 {
-	struct json_object *top, *arr, *o;
+	struct json_object *arr, *o;
 	char text[512];
 	size_t i, n;
-	int err;
 
-	top = parse_file(root, LATE_PATH, &err);
-	if (!top)
-		return;
 	arr = array(top, "mdevs", &n);
 	for (i = 0; i < n; i++)
 		if ((o = element(arr, "mdevs", i)))
@@ -196,33 +197,82 @@ static void read_late(struct root *root, struct boot_record *b)
 		if ((o = element(arr, "sriov", i)))
 			add_late(b, "sriov %s: %lld VFs for %s: %s", str(o, "pf"), num(o, "vfs"),
 				 str(o, "driver"), outcome_text(o, text, sizeof(text)));
-	j.json_object_put(top);
 }
 
-int bootrec_load(struct root *root, struct boot_record *b)
+static int read_status(struct json_object *top, struct boot_record *b)
 {
-	struct json_object *top;
-	int err;
-
-	memset(b, 0, sizeof(*b));
-	if (root_exists(root, STATUS_PATH) != 1)
-		return 0;
-	if (DYNLIB_LOAD("libjson-c.so.5", j, JSONC_SYMS, "cannot read what happened at boot") < 0)
-		return -ENOENT;
-	top = parse_file(root, STATUS_PATH, &err);
-	if (!top)
-		return err;
 	b->present = true;
 	COPY(b->mode, str(top, "mode"));
 	COPY(b->config_sha256, str(top, "config_sha256"));
 	COPY(b->disabled_by, str(top, "disabled_by"));
 	b->started_ms = num(top, "started_ms_after_boot");
 	b->disabled = flag(top, "disabled");
-	err = read_devices(top, b);
+	return read_devices(top, b);
+}
+
+/* Opened once: the fuzz harness parses records in a loop. */
+static int jsonc_load(void)
+{
+	static bool loaded;
+
+	if (!loaded)
+		loaded = DYNLIB_LOAD("libjson-c.so.5", j, JSONC_SYMS,
+				     "cannot read what happened at boot") == 0;
+	return loaded ? 0 : -ENOENT;
+}
+
+int bootrec_load(struct root *root, struct boot_record *b)
+{
+	char *text;
+	int err;
+
+	memset(b, 0, sizeof(*b));
+	if (root_exists(root, STATUS_PATH) != 1)
+		return 0;
+	if (jsonc_load() < 0)
+		return -ENOENT;
+	text = read_text(root, STATUS_PATH, &err);
+	if (!text)
+		return err;
+	err = bootrec_parse_status(b, STATUS_PATH, text);
+	free(text);
+	if (err < 0)
+		return err;
+	text = read_text(root, LATE_PATH, &err);
+	if (text)
+		bootrec_parse_late(b, LATE_PATH, text);
+	free(text);
+	return 0;
+}
+
+int bootrec_parse_status(struct boot_record *b, const char *path, const char *text)
+{
+	struct json_object *top;
+	int err;
+
+	if (jsonc_load() < 0)
+		return -ENOENT;
+	top = parse_text(path, text, &err);
+	if (!top)
+		return err;
+	err = read_status(top, b);
 	j.json_object_put(top);
-	if (err >= 0)
-		read_late(root, b);
 	return err;
+}
+
+int bootrec_parse_late(struct boot_record *b, const char *path, const char *text)
+{
+	struct json_object *top;
+	int err;
+
+	if (jsonc_load() < 0)
+		return -ENOENT;
+	top = parse_text(path, text, &err);
+	if (!top)
+		return err;
+	read_late(top, b);
+	j.json_object_put(top);
+	return 0;
 }
 
 void bootrec_free(struct boot_record *b)

@@ -41,6 +41,14 @@ struct root;
  * and returns 0; an unreadable or malformed one returns -errno (logged).
  */
 int bootrec_load(struct root *root, struct boot_record *b);
+/*
+ * What bootrec_load() does with each file's text (NUL-terminated), named
+ * @path in messages: status.json fills @b (zeroed, as bootrec_free() leaves
+ * it), late.json adds b->late.  Return 0 or -errno (logged); the fuzz
+ * harness (tests/fuzz/) calls them directly.
+ */
+int bootrec_parse_status(struct boot_record *b, const char *path, const char *text);
+int bootrec_parse_late(struct boot_record *b, const char *path, const char *text);
 void bootrec_free(struct boot_record *b);
 const struct boot_device *bootrec_find(const struct boot_record *b, const struct pci_addr *a);
 
