@@ -18,7 +18,7 @@ esac
 
 # Compiler, libraries and the tools of make check and make lint; clang and its
 # libFuzzer runtime (libclang-rt-14-dev) build the fuzz targets (tests/fuzz).
-build="gcc make pkg-config libc6-dev libkmod-dev libpci-dev libcmocka-dev libjson-c-dev libblkid-dev pciutils jq
+build="gcc make pkg-config libc6-dev libkmod-dev libpci-dev libcmocka-dev libblkid-dev pciutils jq
 	shellcheck clang-format time kmod binutils man-db groff-base clang libclang-rt-14-dev"
 # The QEMU boot tests (tests/boot): QEMU, both initramfs generators (lsinitrd
 # and unmkinitramfs read their images back), systemd and udev for dracut's

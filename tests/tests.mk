@@ -5,7 +5,7 @@
 # make bench: the performance figures of docs/PERFORMANCE.md.
 
 B          = tests/.build
-UNITS      = selector config cmdline late log configfiles
+UNITS      = selector config cmdline late log configfiles jsonread bootrec
 LIB_SRCS   = $(filter-out early/verbs/main.c,$(SRCS))
 SAN_FLAGS  = -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 TEST_FLAGS = -std=gnu11 $(WARN) -D_GNU_SOURCE -DVERSION='"$(VERSION)"' -Iearly \
@@ -16,6 +16,8 @@ TEST_LIBS  = $(shell $(PKG_CONFIG) --libs libpci cmocka) -ldl
 $(B)/test_late $(B)/asan/test_late: TEST_LIBS += -Wl,--wrap=root_write
 # test_log plays /dev/kmsg's ratelimit (10 records per open file): it wraps open/write/close.
 $(B)/test_log $(B)/asan/test_log: TEST_LIBS += -Wl,--wrap=open,--wrap=write,--wrap=close
+# test_jsonread makes allocations fail in turn: it wraps malloc/realloc/calloc.
+$(B)/test_jsonread $(B)/asan/test_jsonread: TEST_LIBS += -Wl,--wrap=malloc,--wrap=realloc,--wrap=calloc
 # test_configfiles runs each case with openat2() and as on a kernel without it: it wraps syscall().
 $(B)/test_configfiles $(B)/asan/test_configfiles: TEST_LIBS += -Wl,--wrap=syscall
 

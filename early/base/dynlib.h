@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * Libraries opened with dlopen() when a verb really needs them.  libkmod
- * (with libcrypto behind it on Debian), json-c and libblkid would otherwise
- * cost every run, the early boot one included, ~0.5-2 MiB of memory for code
- * most runs never call.  A table of function pointers per library:
+ * (with libcrypto behind it on Debian) and libblkid would otherwise cost
+ * every run, the early boot one included, ~0.5-2 MiB of memory for code most
+ * runs never call.  A table of function pointers per library:
  *
  *   #define FOO_SYMS(X) X(foo_open) X(foo_close)
  *   static struct { FOO_SYMS(DYNLIB_FIELD) } foo;

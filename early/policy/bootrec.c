@@ -1,92 +1,71 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include <errno.h>
 #include <stdarg.h>
-#include <json-c/json.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "base/dynlib.h"
+#include "base/jsonread.h"
 #include "base/log.h"
 #include "base/path.h"
 #include "policy/bootrec.h"
 #include "policy/status.h"
 
 #define RECORD_MAX (1024 * 1024)
-
-#define JSONC_SYMS(X)                                                                              \
-	X(json_tokener_parse)                                                                      \
-	X(json_object_put)                                                                         \
-	X(json_object_object_get_ex)                                                               \
-	X(json_object_get_string)                                                                  \
-	X(json_object_get_int64)                                                                   \
-	X(json_object_get_boolean)                                                                 \
-	X(json_object_array_length)                                                                \
-	X(json_object_array_get_idx)                                                               \
-	X(json_object_is_type)
-
-static struct {
-	JSONC_SYMS(DYNLIB_FIELD)
-} j;
+_Static_assert(RECORD_MAX <= JSON_PARSE_SIZE_MAX, "a record the reader cannot parse");
 
 /*
  * Typed members.  The records are ours, but anything can be written under
  * /run: a member of the wrong type is reported (file, key, expected type) and
- * read as empty, never handed to a json-c call that asserts on its type.
+ * read as empty.
  */
 static const char *record_path;
 
-static struct json_object *member(struct json_object *o, const char *key, enum json_type type,
-				  const char *type_name)
+static const struct json_value *member(const struct json_value *o, const char *key,
+				       enum json_type type, const char *type_name)
 {
-	struct json_object *v;
+	const struct json_value *v = json_value_member(o, key);
 
-	if (!j.json_object_is_type(o, json_type_object) ||
-	    !j.json_object_object_get_ex(o, key, &v) || j.json_object_is_type(v, json_type_null))
+	if (!v || json_value_is(v, JSON_NULL))
 		return NULL;
-	if (j.json_object_is_type(v, type))
+	if (json_value_is(v, type))
 		return v;
 	ERR("%s: \"%s\" is not %s, ignoring its value (the file is rewritten at every boot)",
 	    record_path, key, type_name);
 	return NULL;
 }
 
-static const char *str(struct json_object *o, const char *key)
+static const char *str(const struct json_value *o, const char *key)
 {
-	struct json_object *v = member(o, key, json_type_string, "a string");
-	const char *s = v ? j.json_object_get_string(v) : NULL;
+	const char *s = json_value_string(member(o, key, JSON_STRING, "a string"), NULL);
 
 	return s ? s : "";
 }
 
-static long long num(struct json_object *o, const char *key)
+static long long num(const struct json_value *o, const char *key)
 {
-	struct json_object *v = member(o, key, json_type_int, "an integer");
-
-	return v ? j.json_object_get_int64(v) : 0;
+	return json_value_int(member(o, key, JSON_INT, "an integer"));
 }
 
-static bool flag(struct json_object *o, const char *key)
+static bool flag(const struct json_value *o, const char *key)
 {
-	struct json_object *v = member(o, key, json_type_boolean, "true or false");
-
-	return v && j.json_object_get_boolean(v);
+	return json_value_bool(member(o, key, JSON_BOOL, "true or false"));
 }
 
-static struct json_object *array(struct json_object *o, const char *key, size_t *n)
+static const struct json_value *array(const struct json_value *o, const char *key, size_t *n)
 {
-	struct json_object *v = member(o, key, json_type_array, "an array");
+	const struct json_value *v = member(o, key, JSON_ARRAY, "an array");
 
-	*n = v ? j.json_object_array_length(v) : 0;
+	*n = json_value_length(v);
 	return v;
 }
 
 /* Element @i of array @key, when it is an object (else reported, and NULL). */
-static struct json_object *element(struct json_object *arr, const char *key, size_t i)
+static const struct json_value *element(const struct json_value *arr, const char *key, size_t i)
 {
-	struct json_object *e = j.json_object_array_get_idx(arr, i);
+	const struct json_value *e = json_value_index(arr, i);
 
-	if (j.json_object_is_type(e, json_type_object))
+	if (json_value_is(e, JSON_OBJECT))
 		return e;
 	ERR("%s: \"%s\" item %zu is not an object, ignoring it (the file is rewritten at every boot)",
 	    record_path, key, i + 1);
@@ -95,9 +74,9 @@ static struct json_object *element(struct json_object *arr, const char *key, siz
 
 #define COPY(dst, src) snprintf(dst, sizeof(dst), "%s", src)
 
-static int read_devices(struct json_object *top, struct boot_record *b)
+static int read_devices(const struct json_value *top, struct boot_record *b)
 {
-	struct json_object *arr;
+	const struct json_value *arr;
 	size_t i, n;
 
 	arr = array(top, "devices", &n);
@@ -105,7 +84,7 @@ static int read_devices(struct json_object *top, struct boot_record *b)
 	if (!b->devs)
 		return -ENOMEM;
 	for (i = 0; i < n; i++) {
-		struct json_object *d = element(arr, "devices", i);
+		const struct json_value *d = element(arr, "devices", i);
 		struct boot_device *bd = &b->devs[b->ndevs];
 
 		if (!d || pci_addr_parse(str(d, "address"), &bd->addr) < 0)
@@ -119,22 +98,30 @@ static int read_devices(struct json_object *top, struct boot_record *b)
 	return 0;
 }
 
-/* @text as a JSON object, or NULL with *err set (logged, naming @path). */
-static struct json_object *parse_text(const char *path, const char *text, int *err)
+/*
+ * @text as a JSON object, or NULL with *err set: logged, naming @path, and at
+ * debug level where and why the text is no JSON.
+ */
+static struct json_doc *parse_text(const char *path, const char *text, int *err)
 {
-	struct json_object *o = j.json_tokener_parse(text);
+	struct json_error e;
+	struct json_doc *doc;
 
-	if (o && !j.json_object_is_type(o, json_type_object)) {
-		j.json_object_put(o);
-		o = NULL;
-	}
-	*err = 0;
-	if (!o) {
-		ERR("%s: not a JSON object, ignoring it (it is rewritten at every boot)", path);
+	*err = json_parse(text, &doc, &e);
+	if (*err == 0 && !json_value_is(json_doc_root(doc), JSON_OBJECT)) {
+		json_doc_free(doc);
+		doc = NULL;
 		*err = -EINVAL;
 	}
+	if (!doc) {
+		ERR("%s: not a JSON object, ignoring it (it is rewritten at every boot)", path);
+		if (e.what)
+			DBG("%s:%u:%u: %s", path, e.line, e.column, e.what);
+		else
+			DBG("%s: valid JSON, but its top-level value is no object", path);
+	}
 	record_path = path;
-	return o;
+	return doc;
 }
 
 /* The text of @path under @root, or NULL with *err set (logged, unless it is missing). */
@@ -173,7 +160,7 @@ static void add_late(struct boot_record *b, const char *fmt, ...)
 }
 
 /* "RESULT" or "RESULT: REASON" of a late.json item, into @buf. */
-static const char *outcome_text(struct json_object *o, char *buf, size_t size)
+static const char *outcome_text(const struct json_value *o, char *buf, size_t size)
 {
 	const char *result = str(o, "result"), *reason = str(o, "reason");
 
@@ -181,9 +168,9 @@ static const char *outcome_text(struct json_object *o, char *buf, size_t size)
 	return buf;
 }
 
-static void read_late(struct json_object *top, struct boot_record *b)
+static void read_late(const struct json_value *top, struct boot_record *b)
 {
-	struct json_object *arr, *o;
+	const struct json_value *arr, *o;
 	char text[512];
 	size_t i, n;
 
@@ -199,7 +186,7 @@ static void read_late(struct json_object *top, struct boot_record *b)
 				 str(o, "driver"), outcome_text(o, text, sizeof(text)));
 }
 
-static int read_status(struct json_object *top, struct boot_record *b)
+static int read_status(const struct json_value *top, struct boot_record *b)
 {
 	b->present = true;
 	COPY(b->mode, str(top, "mode"));
@@ -210,17 +197,6 @@ static int read_status(struct json_object *top, struct boot_record *b)
 	return read_devices(top, b);
 }
 
-/* Opened once: the fuzz harness parses records in a loop. */
-static int jsonc_load(void)
-{
-	static bool loaded;
-
-	if (!loaded)
-		loaded = DYNLIB_LOAD("libjson-c.so.5", j, JSONC_SYMS,
-				     "cannot read what happened at boot") == 0;
-	return loaded ? 0 : -ENOENT;
-}
-
 int bootrec_load(struct root *root, struct boot_record *b)
 {
 	char *text;
@@ -229,8 +205,6 @@ int bootrec_load(struct root *root, struct boot_record *b)
 	memset(b, 0, sizeof(*b));
 	if (root_exists(root, STATUS_PATH) != 1)
 		return 0;
-	if (jsonc_load() < 0)
-		return -ENOENT;
 	text = read_text(root, STATUS_PATH, &err);
 	if (!text)
 		return err;
@@ -247,31 +221,27 @@ int bootrec_load(struct root *root, struct boot_record *b)
 
 int bootrec_parse_status(struct boot_record *b, const char *path, const char *text)
 {
-	struct json_object *top;
+	struct json_doc *doc;
 	int err;
 
-	if (jsonc_load() < 0)
-		return -ENOENT;
-	top = parse_text(path, text, &err);
-	if (!top)
+	doc = parse_text(path, text, &err);
+	if (!doc)
 		return err;
-	err = read_status(top, b);
-	j.json_object_put(top);
+	err = read_status(json_doc_root(doc), b);
+	json_doc_free(doc);
 	return err;
 }
 
 int bootrec_parse_late(struct boot_record *b, const char *path, const char *text)
 {
-	struct json_object *top;
+	struct json_doc *doc;
 	int err;
 
-	if (jsonc_load() < 0)
-		return -ENOENT;
-	top = parse_text(path, text, &err);
-	if (!top)
+	doc = parse_text(path, text, &err);
+	if (!doc)
 		return err;
-	read_late(top, b);
-	j.json_object_put(top);
+	read_late(json_doc_root(doc), b);
+	json_doc_free(doc);
 	return 0;
 }
 

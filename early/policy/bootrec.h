@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * What happened at boot: /run/gpupass/status.json as the early run wrote it,
- * and /run/gpupass/late.json from the later stage, read back with json-c
- * (opened with dlopen(): only the admin verbs need it).
+ * and /run/gpupass/late.json from the later stage, read back with the small
+ * JSON reader of base/jsonread.h.
  */
 #ifndef GPUPASS_BOOTREC_H
 #define GPUPASS_BOOTREC_H

@@ -87,8 +87,6 @@ install() {
     # gpupass dlopen()s libkmod only when it loads a module: no ELF dependency
     # tells dracut about it.
     inst_libdir_file "libkmod.so.2*" || dwarn "gpupass: libkmod.so.2 not found, gpupass cannot load modules at boot"
-    # json-c lets "gpupass status" read the boot record in an emergency shell.
-    inst_libdir_file "libjson-c.so.5*" || :
 
     inst_dir /etc/gpupass.d
     while read -r _f; do

@@ -2,7 +2,8 @@
 /*
  * The records read back at "gpupass status": each input is parsed both as
  * status.json and as late.json (bootrec_parse_status/_late, what
- * bootrec_load() runs on each file's text), json-c opened with dlopen().
+ * bootrec_load() runs on each file's text), through the JSON reader
+ * (base/jsonread.c, instrumented like the rest; fuzz_jsonread.c has it alone).
  */
 #include <stdlib.h>
 #include <string.h>

@@ -8,6 +8,8 @@
 #   selector  each selector of those configs (claim words) and command lines
 #   bootrec   each status.json and late.json a fixture case leaves in its fake
 #             root: written by its setup, or by the binary's run (apply, --late)
+#   jsonread  the same records, and a few documents for what records never
+#             hold (every escape, numbers, nesting, top-level scalars)
 # Every case runs as tests/fixtures/run.sh runs it: against its own fake root.
 # A seed is named after the case it comes from; a content seen before, or one
 # over 8 KiB, is left out.  The corpus folders are rewritten as a whole.
@@ -18,11 +20,12 @@ abspath() { case $1 in /*) echo "$1" ;; *) echo "$PWD/$1" ;; esac; }
 gpupass=$(abspath "$1") mkfakesys=$(abspath "$2")
 cd "$(dirname "$0")/../.." || exit 1
 GPUPASS_SRC=$PWD
-export GPUPASS_SRC
+MKFAKESYS=$mkfakesys
+export GPUPASS_SRC MKFAKESYS
 out=$PWD/tests/fuzz/corpus
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-targets="config cmdline selector bootrec"
+targets="config cmdline selector bootrec jsonread"
 
 for t in $targets; do
 	rm -rf "${out:?}/$t"
@@ -74,8 +77,10 @@ case_seeds() { # case-dir
 	# shellcheck disable=SC2046 # args are words by design, as in tests/fixtures/run.sh
 	(cd "$root" && timeout -k 5 30 "$gpupass" --root "$root" $(cat "$c/args")) \
 		> /dev/null 2>&1
-	seed bootrec "$name-status.json" "$root/run/gpupass/status.json"
-	seed bootrec "$name-late.json" "$root/run/gpupass/late.json"
+	for f in status late; do
+		seed bootrec "$name-$f.json" "$root/run/gpupass/$f.json"
+		seed jsonread "$name-$f.json" "$root/run/gpupass/$f.json"
+	done
 }
 
 for c in tests/fixtures/*/; do
@@ -93,6 +98,16 @@ printf 'BOOT_IMAGE=/vmlinuz root=/dev/sda1 ro rd.gpupass=0 gpupass.debug\n' > "$
 seed cmdline doc-rd-off-debug "$work/doc"
 printf 'quiet "gpupass.claim=10de:1b80,0000:02:00.0" rd.gpupass.debug=no\n' > "$work/doc"
 seed cmdline doc-quoted-claim "$work/doc"
+
+# What the records never hold, for the reader alone.
+printf '["\\"\\\\\\/\\b\\f\\n\\r\\t", "\\u00e9\\u20AC\\ud83d\\ude00\\u0000", "\303\251"]\n' > "$work/doc"
+seed jsonread doc-escapes.json "$work/doc"
+printf '[0, -0, -9223372036854775808, 9223372036854775807, 1.5, -2.5e-3, 1E+400]\n' > "$work/doc"
+seed jsonread doc-numbers.json "$work/doc"
+printf '{"a": {"b": [[{"c": null}], [], {}]}, "a": true, "": false}\n' > "$work/doc"
+seed jsonread doc-nesting.json "$work/doc"
+printf ' "top" \r\n' > "$work/doc"
+seed jsonread doc-scalar.json "$work/doc"
 
 sort -u "$work/selectors" | while read -r s; do
 	printf '%s' "$s" > "$work/sel"
