@@ -216,8 +216,12 @@ static int jsonc_load(void)
 	static bool loaded;
 
 	if (!loaded)
+#ifdef JSONC_LINKED /* the static build links json-c */
+		loaded = DYNLIB_LINKED(j, JSONC_SYMS) == 0;
+#else
 		loaded = DYNLIB_LOAD("libjson-c.so.5", j, JSONC_SYMS,
 				     "cannot read what happened at boot") == 0;
+#endif
 	return loaded ? 0 : -ENOENT;
 }
 
