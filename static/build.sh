@@ -153,6 +153,11 @@ main() {
 	cache=$(cd "$cache" && pwd)
 	src=$cache/src build=$cache/build prefix=$cache/prefix.new log=$cache/build.log
 	[[ -f $cache/prefix/.stamp && $(< "$cache/prefix/.stamp") == "$hash" ]] && return 0
+	# One build at a time (make and the boot tests' make may start two);
+	# the second finds the first one's stamp.
+	exec 8> "$cache/.lock"
+	flock 8
+	[[ -f $cache/prefix/.stamp && $(< "$cache/prefix/.stamp") == "$hash" ]] && return 0
 	command -v "$CC" > /dev/null || die "$CC not found: install musl-tools (tests/deps.sh build)"
 	t0=$EPOCHREALTIME
 	"$here/fetch.sh" "$cache"
