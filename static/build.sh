@@ -27,11 +27,15 @@ KMOD_COMPRESSION=${KMOD_COMPRESSION-xz zstd}
 KHDRS=(-idirafter "/usr/include/$(gcc -print-multiarch 2> /dev/null || echo x86_64-linux-gnu)"
 	-idirafter /usr/include)
 # Each function and object in its own section, so that the final link
-# (--gc-sections) keeps only what gpupass reaches.
+# (--gc-sections) keeps only what gpupass reaches; no .eh_frame (C, no
+# exceptions).  Not -fno-pie, which gpupass's own objects have: xz's
+# configure links its test programs with the compiler's default, PIE.
 SIZE=(-Os -ffunction-sections -fdata-sections -fno-asynchronous-unwind-tables)
 
+# (fd 3: this script's stderr, also from where the build's output goes to the log)
+exec 3>&2
 die() {
-	echo "static/build.sh: $*" >&2
+	echo "static/build.sh: $*" >&3
 	exit 1
 }
 
@@ -86,17 +90,16 @@ build_zstd() {
 # xz: liblzma only, decoders only, the small variant, no threads.
 build_xz() {
 	mkdir -p "$build/xz"
-	(
-		cd "$build/xz"
-		"$src/xz-utils/configure" --prefix="$prefix" CC="$CC" CFLAGS="${SIZE[*]}" \
-			--disable-shared --enable-static --disable-encoders --enable-small \
-			--disable-threads --disable-xz --disable-xzdec --disable-lzmadec \
-			--disable-lzmainfo --disable-lzma-links --disable-scripts --disable-doc \
-			--disable-nls --disable-microlzma --disable-lzip-decoder \
-			--disable-symbol-versions --disable-rpath
-		make -j"$JOBS" -C src/liblzma
-		make -C src/liblzma install
-	)
+	cd "$build/xz" # (no subshell: the ERR trap would report a failure twice)
+	"$src/xz-utils/configure" --prefix="$prefix" CC="$CC" CFLAGS="${SIZE[*]}" \
+		--disable-shared --enable-static --disable-encoders --enable-small \
+		--disable-threads --disable-xz --disable-xzdec --disable-lzmadec \
+		--disable-lzmainfo --disable-lzma-links --disable-scripts --disable-doc \
+		--disable-nls --disable-microlzma --disable-lzip-decoder \
+		--disable-symbol-versions --disable-rpath
+	make -j"$JOBS" -C src/liblzma
+	make -C src/liblzma install
+	cd "$here"
 	rm -f "$prefix"/lib/liblzma.la
 }
 
@@ -119,6 +122,7 @@ build_kmod() {
 # where Debian keeps it.
 build_pci() {
 	cp -a "$src/pciutils" "$build/pci"
+	make -C "$build/pci" clean # (objects of a by-hand build in the sources are not ours)
 	make -j"$JOBS" -C "$build/pci" install-lib SHARED=no ZLIB=no DNS=no HWDB=no LIBKMOD=no \
 		CC="$CC ${KHDRS[*]}" OPT="${SIZE[*]}" PREFIX="$prefix" IDSDIR=/usr/share/misc
 }
