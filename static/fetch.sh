@@ -38,12 +38,13 @@ dsc_name() {
 }
 
 # The deb822 stanzas of the machine's Debian sources, as deb-src.  From
-# /etc/apt/sources.list.d/*.sources (deb822) or, failing that, the one-line
-# /etc/apt/sources.list; only enabled "deb" entries; no host name is ours.
+# /etc/apt/sources.list.d/debian.sources (deb822, as Debian 12 installs it)
+# or, failing that, the one-line /etc/apt/sources.list; only enabled "deb"
+# entries; no host name is ours.  Other files of sources.list.d are other
+# vendors' archives, which may have no deb-src.
 deb_src_stanzas() {
-	local f found=0
-	for f in /etc/apt/sources.list.d/*.sources; do
-		[[ -f $f ]] || continue
+	local f=/etc/apt/sources.list.d/debian.sources
+	if [[ -f $f ]]; then
 		awk '
 		function flush() {
 			if (deb && enabled && uris != "")
@@ -66,9 +67,8 @@ deb_src_stanzas() {
 			else if (field == "signed-by") signed = "Signed-By: " value
 		}
 		END { flush() }' "$f"
-		found=1
-	done
-	((found)) && return 0
+		return 0
+	fi
 	[[ -f /etc/apt/sources.list ]] || return 0
 	# deb [signed-by=KEYRING ...] URI SUITE COMPONENT...
 	awk '
@@ -111,7 +111,10 @@ download() { # "package=version"...
 	[[ -s $list ]] ||
 		die "no enabled 'deb' entry in /etc/apt/sources.list.d/*.sources or /etc/apt/sources.list to take the deb-src URIs from"
 	echo "static: fetching $* (private apt lists in $apt)"
-	apt_private update >> "$log" 2>&1 || die "apt-get update (private lists) failed; see $log"
+	# A list that fails (a third-party line of sources.list without deb-src)
+	# need not stop us: apt-get source says if a package is not found.
+	apt_private update >> "$log" 2>&1 ||
+		echo "static/fetch.sh: apt-get update (private lists) reported errors, going on; see $log" >&2
 	(cd "$dl" && apt_private source --download-only "$@") >> "$log" 2>&1 ||
 		die "apt-get source $* failed (a pinned version no longer in the archive? see $log and $pins)"
 }
