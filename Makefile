@@ -13,32 +13,47 @@ UDEVDIR    ?= $(PREFIX)/lib/udev/rules.d
 SYSTEMDUNITDIR ?= $(PREFIX)/lib/systemd/system
 SYSCONFDIR ?= /etc
 DESTDIR    ?=
-STATIC     ?=
+STATIC     ?= 1
+MUSL_CC    ?= musl-gcc
 
-CFLAGS   ?= -O2 -g
 WARN      = -Wall -Wextra -Wshadow -Wformat=2 -Wmissing-prototypes -Wstrict-prototypes \
             -Wno-unused-parameter
-# libkmod is dlopen()ed at run time (see early/modload.c); a static build links it.
+# The dynamic variant (STATIC=0, for distributions): libpci linked, libkmod,
+# libblkid dlopen()ed when a verb needs them (early/base/dynlib.h).
 LIBS_PC   = libkmod libpci
+DYN_CFLAGS = $(shell $(PKG_CONFIG) --cflags $(LIBS_PC))
+DYN_LIBS   = $(shell $(PKG_CONFIG) --libs libpci) -ldl
+
 ifeq ($(STATIC),1)
-# Debian ships no libpci.a or libkmod.a: say so instead of failing in the linker.
-ifeq ($(shell $(CC) -print-file-name=libpci.a),libpci.a)
-$(error STATIC=1: no libpci.a for $(CC); this distribution ships libpci only as a shared library (build without STATIC=1))
-endif
-ifeq ($(shell $(CC) -print-file-name=libkmod.a),libkmod.a)
-$(error STATIC=1: no libkmod.a for $(CC); this distribution ships libkmod only as a shared library (build without STATIC=1))
-endif
-PC_STATIC = --static
-LDSTATIC  = -static
-LINK_PC   = libkmod libpci
-KMOD_DEF  = -DKMOD_LINKED
+# The default: one static binary, musl, with the archives static/build.sh
+# makes from Debian's sources (libpci, libkmod with xz and zstd) in
+# static/.cache/prefix; it runs static/fetch.sh and rebuilds them only when
+# static/sources.pin, the scripts or static/config/ change.  No libblkid:
+# UUID=/LABEL= without /dev/disk links stay unresolved (the guard fails closed).
+VARIANT    = static
+STATIC_PREFIX = static/.cache/prefix
+STATIC_STAMP  = $(STATIC_PREFIX)/.stamp
+GP_CC      = $(MUSL_CC)
+CFLAGS    ?= -Os -g
+MULTIARCH := $(shell gcc -print-multiarch 2> /dev/null)
+# For size (docs/PERFORMANCE.md): each function in its own section and the
+# unreached ones dropped, no .eh_frame (C, no exceptions; -g keeps
+# .debug_frame for debuggers), no PIE.  musl has no kernel or libblkid
+# headers: the system's, after musl's own.
+GP_CFLAGS  = -DDYNLIB_STATIC -DKMOD_LINKED -ffunction-sections -fdata-sections \
+             -fno-asynchronous-unwind-tables -fno-pie -I$(STATIC_PREFIX)/include \
+             -idirafter /usr/include/$(MULTIARCH) -idirafter /usr/include
+GP_LDFLAGS = -static -no-pie -Wl,--gc-sections
+GP_LIBS    = -L$(STATIC_PREFIX)/lib -lkmod -lpci -llzma -lzstd
 else
-LINK_PC   = libpci
+VARIANT    = dynamic
+GP_CC      = $(CC)
+CFLAGS    ?= -O2 -g
+GP_CFLAGS  = $(DYN_CFLAGS)
+GP_LIBS    = $(DYN_LIBS)
 endif
-ALL_CFLAGS  = -std=gnu11 $(WARN) -DVERSION='"$(VERSION)"' -D_GNU_SOURCE $(KMOD_DEF) \
-              $(shell $(PKG_CONFIG) --cflags $(LIBS_PC)) $(CFLAGS)
-ALL_LDFLAGS = $(LDSTATIC) $(LDFLAGS)
-LDLIBS     += $(shell $(PKG_CONFIG) $(PC_STATIC) --libs $(LINK_PC)) -ldl
+ALL_CFLAGS  = -std=gnu11 $(WARN) -DVERSION='"$(VERSION)"' -D_GNU_SOURCE $(GP_CFLAGS) $(CFLAGS)
+ALL_LDFLAGS = $(GP_LDFLAGS) $(LDFLAGS)
 
 # early/ by layer, each including only the ones before it (tests/lint.sh checks):
 # base (no gpupass policy), pci (the PCI model), policy (config, plan, guards,
@@ -46,15 +61,27 @@ LDLIBS     += $(shell $(PKG_CONFIG) $(PC_STATIC) --libs $(LINK_PC)) -ldl
 LAYERS = base pci policy boot late verbs
 SRCS = $(foreach l,$(LAYERS),$(wildcard early/$(l)/*.c))
 HDRS = $(foreach l,$(LAYERS),$(wildcard early/$(l)/*.h))
-OBJS = $(SRCS:.c=.o)
+# Objects of each variant apart; early/gpupass is relinked when the variant changes.
+OBJDIR = .build/$(VARIANT)
+OBJS = $(SRCS:early/%.c=$(OBJDIR)/%.o)
+$(shell mkdir -p .build; [ "$$(cat .build/variant 2>/dev/null)" = $(VARIANT) ] || \
+	echo $(VARIANT) > .build/variant)
 
 all: early/gpupass
 
-early/gpupass: $(OBJS)
-	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $(OBJS) $(LDLIBS)
+early/gpupass: $(OBJS) .build/variant
+	$(GP_CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $(OBJS) $(GP_LIBS) $(LDLIBS)
 
-early/%.o: early/%.c $(HDRS)
-	$(CC) $(ALL_CFLAGS) -Iearly -c -o $@ $<
+$(OBJDIR)/%.o: early/%.c $(HDRS)
+	@mkdir -p $(@D)
+	$(GP_CC) $(ALL_CFLAGS) -Iearly -c -o $@ $<
+
+ifeq ($(STATIC),1)
+# static/build.sh does nothing (in ~20 ms) when the archives are up to date.
+$(OBJS): $(STATIC_STAMP)
+$(STATIC_STAMP): FORCE
+	@static/build.sh
+endif
 
 include tests/tests.mk
 
@@ -96,7 +123,13 @@ format:
 	clang-format -i $(SRCS) $(HDRS) tests/unit/*.[ch] tests/*.c tests/fuzz/*.[ch]
 
 clean:
-	rm -f $(OBJS) early/gpupass
-	rm -rf tests/.build
+	rm -f early/gpupass
+	rm -rf .build tests/.build
 
-.PHONY: all demo install uninstall format clean
+# The fetched sources and built archives too (static/.cache).
+distclean: clean
+	rm -rf static/.cache
+
+FORCE:
+
+.PHONY: all demo install uninstall format clean distclean FORCE

@@ -18,8 +18,12 @@ esac
 
 # Compiler, libraries and the tools of make check and make lint; clang and its
 # libFuzzer runtime (libclang-rt-14-dev) build the fuzz targets (tests/fuzz).
+# musl-tools and musl-dev build the static binary; dpkg-dev's dpkg-source
+# unpacks the Debian sources of its archives (static/fetch.sh); file tells
+# the fixture runs which early/gpupass they test.
 build="gcc make pkg-config libc6-dev libkmod-dev libpci-dev libcmocka-dev libblkid-dev pciutils jq
-	shellcheck clang-format time kmod binutils man-db groff-base clang libclang-rt-14-dev"
+	shellcheck clang-format time kmod binutils man-db groff-base clang libclang-rt-14-dev
+	musl-tools musl-dev dpkg-dev file"
 # The QEMU boot tests (tests/boot): QEMU, both initramfs generators (lsinitrd
 # and unmkinitramfs read their images back), systemd and udev for dracut's
 # systemd flavour, linux-version for picking the kernel.  jq (above) checks

@@ -1,7 +1,8 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0-or-later
-# Run what `make check` built: unit tests and fixtures, plain and under
-# ASan+UBSan, then each fuzz target for FUZZ_SMOKE_SECONDS (5) on its seeds.
+# Run what `make check` built: unit tests and fixtures (with early/gpupass,
+# the dynamic variant, and under ASan+UBSan), then each fuzz target for
+# FUZZ_SMOKE_SECONDS (5) on its seeds.
 # Ends with one line "N passed, N failed" over everything.
 # Usage: run-checks.sh UNIT...
 set -u
@@ -49,7 +50,13 @@ run_fuzz() { # seconds
 }
 
 for u in "$@"; do run_unit "$b/test_$u"; done
-run_fixtures early/gpupass plain
+# early/gpupass is what make built: static unless STATIC=0.
+if file -b early/gpupass | grep -q 'statically linked'; then
+	run_fixtures early/gpupass "early/gpupass, static"
+else
+	run_fixtures early/gpupass "early/gpupass, dynamic"
+fi
+run_fixtures "$b/dynamic/gpupass" "dynamic variant"
 for u in "$@"; do run_unit "$b/asan/test_$u"; done
 run_fixtures "$b/asan/gpupass" "asan+ubsan"
 run_fuzz "${FUZZ_SMOKE_SECONDS:-5}"

@@ -1,6 +1,7 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 # make check: cmocka unit tests and fixture tests (the real binary on fake
-# sysfs trees), then both again built with ASan+UBSan, then a short run of
+# sysfs trees: early/gpupass, static by default, and the dynamic variant),
+# then both again built with ASan+UBSan, then a short run of
 # each fuzz target (tests/fuzz/fuzz.mk); one summary line.
 # make bench: the performance figures of docs/PERFORMANCE.md.
 
@@ -37,8 +38,16 @@ $(B)/asan/gpupass: $(SRCS) $(HDRS)
 	@mkdir -p $(@D)
 	$(CC) $(TEST_FLAGS) $(SAN_FLAGS) -o $@ $(SRCS) $(TEST_LIBS)
 
+# The dynamic variant (what make STATIC=0 builds: system compiler, libpci
+# linked, the rest dlopen()ed), so that make check runs the fixtures with it
+# too and it cannot rot while early/gpupass is the static one.
+$(B)/dynamic/gpupass: $(SRCS) $(HDRS)
+	@mkdir -p $(@D)
+	$(CC) -std=gnu11 $(WARN) -DVERSION='"$(VERSION)"' -D_GNU_SOURCE $(DYN_CFLAGS) -O2 -g \
+		-Iearly -o $@ $(SRCS) $(DYN_LIBS)
+
 check-build: early/gpupass $(B)/mkfakesys $(UNITS:%=$(B)/test_%) \
-	     $(UNITS:%=$(B)/asan/test_%) $(B)/asan/gpupass fuzz-build
+	     $(UNITS:%=$(B)/asan/test_%) $(B)/asan/gpupass $(B)/dynamic/gpupass fuzz-build
 
 # tests/run-all.sh (make test) runs the same units.
 print-units:
@@ -56,8 +65,8 @@ test:
 lint:
 	@tests/lint.sh
 
-bench: early/gpupass $(B)/mkfakesys
-	@tests/bench/bench.sh early/gpupass $(B)/mkfakesys
+bench: early/gpupass $(B)/mkfakesys $(B)/dynamic/gpupass
+	@DYNAMIC=$(B)/dynamic/gpupass tests/bench/bench.sh early/gpupass $(B)/mkfakesys
 
 .PHONY: check check-build print-units bench test lint
 

@@ -5,6 +5,13 @@
 #include "base/dynlib.h"
 #include "base/log.h"
 
+#ifdef DYNLIB_STATIC
+int dynlib_absent(const char *soname, const char *why)
+{
+	DBG("%s is not part of this static build; %s", soname, why);
+	return -ENOENT;
+}
+#else
 #define DYNLIB_MAX 4
 
 static struct {
@@ -35,3 +42,4 @@ int dynlib_failed(const char *soname, const char *missing_symbol, const char *wh
 		ERR("cannot load %s: %s; %s", soname, dlerror(), why);
 	return -ENOENT;
 }
+#endif

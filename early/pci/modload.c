@@ -14,8 +14,8 @@
 
 /*
  * libkmod is opened with dlopen() when a module must really be loaded (see
- * dynlib.h): Debian's pulls in libcrypto, libzstd and liblzma.  STATIC=1
- * builds link it and define KMOD_LINKED.
+ * dynlib.h): Debian's pulls in libcrypto, libzstd and liblzma.  The static
+ * build (make STATIC=1, the default) links it and defines KMOD_LINKED.
  */
 #define KMOD_SYMS(X)                                                                               \
 	X(kmod_new)                                                                                \
@@ -39,12 +39,7 @@ static int syms_load(void)
 	if (k.kmod_new)
 		return 0;
 #ifdef KMOD_LINKED
-	{
-		__typeof__(&k) dynlib_tab = &k;
-
-		KMOD_SYMS(DYNLIB_LINK)
-	}
-	return 0;
+	return DYNLIB_LINKED(k, KMOD_SYMS);
 #else
 	return DYNLIB_LOAD("libkmod.so.2", k, KMOD_SYMS,
 			   "no modules can be loaded (is libkmod in the initramfs?)");

@@ -43,6 +43,12 @@ _gpupass_has_rules() {
     return 1
 }
 
+# True when the binary is dynamically linked (ldd lists its libc), false
+# for the static build, which needs no library in the image.
+_gpupass_dynamic() {
+    ldd "$(_gpupass_bin)" 2> /dev/null | grep -q '=>'
+}
+
 # Run the binary against the config being packed.  Output goes to dracut's log.
 _gpupass_run() {
     local _bin
@@ -84,9 +90,13 @@ install() {
     local _f _line _hash
 
     inst_binary "$(_gpupass_bin)" /usr/sbin/gpupass
-    # gpupass dlopen()s libkmod only when it loads a module: no ELF dependency
-    # tells dracut about it.
-    inst_libdir_file "libkmod.so.2*" || dwarn "gpupass: libkmod.so.2 not found, gpupass cannot load modules at boot"
+    # The static build (make's default) is that one file.  The dynamic one
+    # (make STATIC=0) dlopen()s libkmod when it loads a module: no ELF
+    # dependency tells dracut about it.
+    if _gpupass_dynamic; then
+        inst_libdir_file "libkmod.so.2*" ||
+            dwarn "gpupass: libkmod.so.2 not found, gpupass cannot load modules at boot"
+    fi
 
     inst_dir /etc/gpupass.d
     while read -r _f; do

@@ -48,7 +48,7 @@ check_host() {
 	[[ $KVER ]] || die "no kernel under /lib/modules: run tests/boot/setup-deps.sh"
 	[[ -r $KERNEL ]] || die "cannot read $KERNEL: run tests/boot/setup-deps.sh"
 	local t
-	for t in qemu-system-x86_64 dracut mkinitramfs unmkinitramfs lsinitrd cpio timeout make jq flock; do
+	for t in qemu-system-x86_64 dracut mkinitramfs unmkinitramfs lsinitrd cpio timeout make jq flock file xz zstd; do
 		command -v "$t" > /dev/null || die "$t is missing: run tests/boot/setup-deps.sh"
 	done
 }
@@ -71,6 +71,8 @@ install_tree() {
 #   removed  no hook at all: gpupass never runs at boot
 #   late     gpupass runs after udev (dracut: initqueue/settled; initramfs-tools:
 #            init-top after udev), when the host drivers have bound the cards
+#   dynamic  the dynamic variant (make STATIC=0) installed: "run.sh images"
+#            must fail, the hooks then bring its libraries
 mutate_tree() {
 	local ms=$1/usr/lib/dracut/modules.d/90gpupass/module-setup.sh
 	local top=$1/usr/share/initramfs-tools/scripts/init-top/gpupass
@@ -83,22 +85,52 @@ mutate_tree() {
 		sed -i 's|inst_hook pre-udev 10|inst_hook initqueue/settled 10|' "$ms"
 		sed -i 's|^PREREQ=""|PREREQ="udev"|' "$top"
 		;;
+	dynamic)
+		make -s -C "$TOP" tests/.build/dynamic/gpupass > /dev/null 2>&1 ||
+			die "make tests/.build/dynamic/gpupass failed"
+		install -m 0755 "$TOP/tests/.build/dynamic/gpupass" "$1/usr/sbin/gpupass"
+		;;
 	*) die "unknown mutation $2" ;;
 	esac
 	echo "MUTATED installed tree: $2" >&2
 }
 
+# Base image variants, each built apart as FLAVOUR.VARIANT:
+#   compressed-modules  (dracut only; a scenario's "image" file names it) the
+#                       vfio modules as .ko.xz and .ko.zst, which Debian's
+#                       kernel cannot decompress: libkmod does.  The test-only
+#                       dracut module (guest/dracut/99gpupass-test) reads
+#                       GPUPASS_TEST_IMAGE.  (mkinitramfs decompresses every
+#                       module it packs, so its images never hold any.)
+#   without-gpupass     the same image without gpupass's dracut module or
+#                       hooks: what the generator puts in by itself, which the
+#                       images checks subtract to see what gpupass adds.
+IMAGE_VARIANTS="compressed-modules without-gpupass"
+
+image_name() { # flavour [variant]
+	local v=${2//[[:space:]]/}
+	echo "$1${v:+.$v}"
+}
+
+image_variant() { # image name -> variant, or nothing
+	[[ $1 == *.* ]] && echo "${1#*.}"
+	return 0
+}
+
 # A fingerprint of everything that goes into a base image, so that an
 # unchanged image is reused between runs.
-inputs_hash() { # root flavour
+inputs_hash() { # root flavour [variant]
+	local -a dirs=("$1" "$BOOT_DIR/guest/dracut" "$BOOT_DIR/guest/initramfs-tools")
+	[[ ${3:-} == without-gpupass ]] && dirs=("${dirs[@]:1}")
 	{
-		echo "$KVER $2 $RACE_DRIVERS"
+		echo "$KVER $2 ${3:-} $RACE_DRIVERS"
 		cat "$BOOT_DIR/lib.sh"
-		find "$1" "$BOOT_DIR/guest/dracut" "$BOOT_DIR/guest/initramfs-tools" -type f -print0 | LC_ALL=C sort -z | xargs -0 sha256sum
+		find "${dirs[@]}" -type f -print0 | LC_ALL=C sort -z | xargs -0 sha256sum
 	} | sha256sum | cut -d' ' -f1
 }
 
-# build_dracut ROOT FLAVOUR IMG [WORKDIR]: dracut from a copy of
+# build_dracut ROOT FLAVOUR IMG [WORKDIR]: dracut (with GPUPASS_TEST_IMAGE,
+# a variant, passed on to 99gpupass-test) from a copy of
 # /usr/lib/dracut holding the installed 90gpupass and the test-only
 # 99gpupass-test; nothing under /etc or /usr is touched, and the host's
 # dracut.conf is ignored.
@@ -108,27 +140,34 @@ build_dracut() {
 	mkdir -p "$dir/conf.d"
 	: > "$dir/dracut.conf"
 	cp -a /usr/lib/dracut "$dir/base"
-	cp -a "$root/usr/lib/dracut/modules.d/90gpupass" "$dir/base/modules.d/"
+	local add="gpupass gpupass-test"
+	if [[ ${GPUPASS_TEST_IMAGE:-} == without-gpupass ]]; then
+		add=gpupass-test
+	else
+		cp -a "$root/usr/lib/dracut/modules.d/90gpupass" "$dir/base/modules.d/"
+	fi
 	cp -a "$BOOT_DIR/guest/dracut/99gpupass-test" "$dir/base/modules.d/"
 	# Uncompressed: gzip takes a minute here and saves no boot time under TCG.
 	local -a args=(--no-hostonly --force --kver "$KVER" --conf "$dir/dracut.conf"
-		--confdir "$dir/conf.d" --add "gpupass gpupass-test" --add-drivers "$RACE_DRIVERS"
+		--confdir "$dir/conf.d" --add "$add" --add-drivers "$RACE_DRIVERS"
 		--no-compress)
 	[[ $flavour == dracut-shell ]] && args+=(--omit "systemd systemd-initrd dracut-systemd")
-	GPUPASS_ROOT=$root dracutbasedir=$dir/base dracut "${args[@]}" "$img"
+	GPUPASS_TEST_IMAGE=${GPUPASS_TEST_IMAGE:-} GPUPASS_ROOT=$root dracutbasedir=$dir/base \
+		dracut "${args[@]}" "$img"
 }
 
-# build_itools ROOT IMG: mkinitramfs -d with a copy of /etc/initramfs-tools;
-# the installed hook and init-top script go into the copy's hooks/ and
-# scripts/ (mkinitramfs reads both CONFDIR and /usr/share/initramfs-tools).
+# build_itools ROOT IMG [WORKDIR]: mkinitramfs -d with a copy of
+# /etc/initramfs-tools; the installed hook and init-top script go into the
+# copy's hooks/ and scripts/ (mkinitramfs reads both CONFDIR and
+# /usr/share/initramfs-tools), but for GPUPASS_TEST_IMAGE=without-gpupass.
 build_itools() {
-	local root=$1 img=$2 conf
-	conf=$CACHE/initramfs-tools-conf
+	local root=$1 img=$2 conf=${3:-$CACHE/initramfs-tools-conf}
 	rm -rf "$conf"
 	cp -a /etc/initramfs-tools "$conf"
 	mkdir -p "$conf/hooks" "$conf/scripts/init-top" "$conf/scripts/init-premount"
 	local f
 	for f in hooks/gpupass scripts/init-top/gpupass; do
+		[[ ${GPUPASS_TEST_IMAGE:-} == without-gpupass ]] && break
 		# (negative.sh removes the script on purpose)
 		[[ -e $root/usr/share/initramfs-tools/$f ]] || continue
 		cp -a "$root/usr/share/initramfs-tools/$f" "$conf/$f"
@@ -139,12 +178,19 @@ build_itools() {
 	GPUPASS_ROOT=$root mkinitramfs -d "$conf" -o "$img" "$KVER"
 }
 
-# build_base ROOT FLAVOUR: the flavour's base image in $CACHE/FLAVOUR.img,
-# reused when nothing that goes into it changed (REBUILD=1 forces).  Prints
-# "built in N s" or "reused".
+# build_base ROOT FLAVOUR [VARIANT]: the flavour's base image in
+# $CACHE/FLAVOUR[.VARIANT].img, reused when nothing that goes into it changed
+# (REBUILD=1 forces).  Prints "built in N s" or "reused".
 build_base() {
-	local root=$1 flavour=$2 img=$CACHE/$2.img hash t0
-	hash=$(inputs_hash "$root" "$flavour")
+	local root=$1 flavour=$2 variant=${3:-} name img hash t0
+	name=$(image_name "$flavour" "$variant")
+	img=$CACHE/$name.img
+	if [[ $variant ]]; then
+		[[ " $IMAGE_VARIANTS " == *" $variant "* ]] || { echo "unknown image variant $variant"; return 1; }
+		[[ $flavour == dracut-* || $variant != compressed-modules ]] ||
+			{ echo "variant $variant is for dracut flavours only"; return 1; }
+	fi
+	hash=$(inputs_hash "$root" "$flavour" "$variant")
 	if [[ ${REBUILD:-0} != 1 && -s $img && -f $img.stamp && $(< "$img.stamp") == "$hash" ]]; then
 		echo "reused"
 		return 0
@@ -152,9 +198,9 @@ build_base() {
 	rm -f "$img" "$img.stamp"
 	t0=$(now)
 	case $flavour in
-	dracut-*) build_dracut "$root" "$flavour" "$img.tmp" ;;
-	initramfs-tools) build_itools "$root" "$img.tmp" ;;
-	esac > "$CACHE/$flavour.build.log" 2>&1 || return 1
+	dracut-*) GPUPASS_TEST_IMAGE=$variant build_dracut "$root" "$flavour" "$img.tmp" "$CACHE/dracut-$name" ;;
+	initramfs-tools) GPUPASS_TEST_IMAGE=$variant build_itools "$root" "$img.tmp" "$CACHE/$name-conf" ;;
+	esac > "$CACHE/$name.build.log" 2>&1 || return 1
 	mv "$img.tmp" "$img"
 	echo "$hash" > "$img.stamp"
 	echo "built in $(elapsed "$t0") s"
@@ -218,6 +264,7 @@ boot() {
 #   log TEXT               a "gpupass:" kernel log line contains TEXT
 #   nolog TEXT             no kernel log line at all contains TEXT
 #   status JQ              jq -e JQ holds for the guest's "gpupass status --json"
+#   guest TEXT             the scenario's guest.sh printed the line "GPUPASS-GUEST TEXT"
 check_log() {
 	local log=$1 expect=$2 bad=0 kind addr rest line tok
 	if ! grep -q '^GPUPASS-TEST-END' "$log"; then
@@ -258,6 +305,10 @@ check_log() {
 		status)
 			sed -n 's/^GPUPASS-SJSON //p' "$log" | jq -e "$rest" > /dev/null 2>&1 ||
 				{ echo "gpupass status --json in the guest fails: $rest"; bad=1; }
+			;;
+		guest)
+			grep -qxF -- "GPUPASS-GUEST $rest" "$log" ||
+				{ echo "the guest did not print: GPUPASS-GUEST $rest"; bad=1; }
 			;;
 		*)
 			echo "$expect: unknown expectation '$kind'"

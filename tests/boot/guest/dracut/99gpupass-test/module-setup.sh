@@ -2,9 +2,10 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 #
 # TEST ONLY, never installed: runs /gpupass-test/probe.sh (brought by the
-# per-scenario cpio) once udev has settled.
+# per-scenario cpio) once udev has settled; with GPUPASS_TEST_IMAGE set, the
+# variant of the image (installkernel).
 
-# shellcheck disable=SC2154 # initdir, moddir: set by dracut
+# shellcheck disable=SC2154 # initdir, moddir, kernel: set by dracut
 
 # called by dracut
 check() {
@@ -14,6 +15,26 @@ check() {
 # called by dracut
 depends() {
     return 0
+}
+
+# called by dracut, after 90gpupass's installkernel put the vfio modules in;
+# dracut runs depmod on the image once every module is in.
+installkernel() {
+    # GPUPASS_TEST_IMAGE=compressed-modules (tests/boot/lib.sh): the vfio
+    # modules compressed as Ubuntu, Fedora and Arch ship them, as the
+    # kernel's modules_install does (xz: CRC32, 1 MiB dictionary).  Debian's
+    # kernel has no in-kernel decompression, so only libkmod, in gpupass,
+    # can load them.
+    [[ ${GPUPASS_TEST_IMAGE:-} == compressed-modules ]] || return 0
+    local _d _m
+    _d=$(find "$initdir" -type d -path "*/modules/$kernel" -print -quit)
+    [[ -d $_d ]] || return 1
+    for _m in vfio-pci vfio-pci-core; do
+        find "$_d" -name "$_m.ko" -exec xz --check=crc32 --lzma2=dict=1MiB -f {} + || return 1
+    done
+    for _m in vfio vfio_virqfd vfio_iommu_type1 irqbypass; do
+        find "$_d" -name "$_m.ko" -exec zstd -q --rm -f {} + || return 1
+    done
 }
 
 # called by dracut
