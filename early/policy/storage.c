@@ -280,6 +280,9 @@ static void from_fstab(struct guard *g)
 		if (line[strspn(line, " \t")] == '#' ||
 		    sscanf(line, "%255s %255s %31s", spec, mnt, type) != 3)
 			continue;
+		/* A swap file (Ubuntu's /swap.img) lives on a filesystem; / is held anyway. */
+		if (!strcmp(type, "swap") && spec[0] == '/' && strncmp(spec, "/dev/", 5))
+			continue;
 		if (!strcmp(type, "swap"))
 			snprintf(what, sizeof(what), "swap (in /etc/fstab)");
 		else if (held_mount(mnt))
