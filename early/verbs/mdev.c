@@ -189,6 +189,7 @@ static void print_json(const struct mdev_list *ml, const struct pci_addr *parent
 
 	json_init(&j, stdout);
 	json_object_begin(&j, NULL);
+	json_int(&j, "format", 1);
 	json_array_begin(&j, "mdevs");
 	for (i = 0; i < ml->n; i++) {
 		const struct mdev_row *r = &ml->rows[i];

@@ -231,6 +231,7 @@ static void print_json(struct status *s)
 	json_init(&j, stdout);
 	json_object_begin(&j, NULL);
 	json_int(&j, "format", 1);
+	json_string(&j, "version", VERSION);
 	json_object_begin(&j, "boot");
 	json_bool(&j, "recorded", s->b.present);
 	json_string(&j, "mode", s->b.present ? s->b.mode : NULL);
