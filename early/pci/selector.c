@@ -39,9 +39,26 @@ static int check_id_shape(const char *text, const char **why)
 	return 0;
 }
 
+/*
+ * A class of two hex digits is a base class, any subclass: "::03" is every
+ * display controller (VGA 0300, 3D 0302, other 0380), what lspci spells
+ * "::03xx" (libpci alone would read "03" as class 0003, which no device has).
+ */
+static void widen_base_class(char *buf, size_t size)
+{
+	char *c = strchr(buf, ':');
+
+	c = c ? strchr(c + 1, ':') : NULL;
+	if (!c || strcspn(c + 1, ":") != 2 || strspn(c + 1, "0123456789abcdefABCDEF") < 2 ||
+	    strlen(buf) + 3 > size)
+		return;
+	memmove(c + 5, c + 3, strlen(c + 3) + 1);
+	c[3] = c[4] = 'x';
+}
+
 int selector_parse(const char *text, struct selector *out, const char **why)
 {
-	char buf[SELECTOR_TEXT_MAX];
+	char buf[SELECTOR_TEXT_MAX + 2];
 	const char *err;
 
 	if (strlen(text) >= sizeof(buf)) {
@@ -62,6 +79,7 @@ int selector_parse(const char *text, struct selector *out, const char **why)
 	} else {
 		if (check_id_shape(text, why) < 0)
 			return -EINVAL;
+		widen_base_class(buf, sizeof(buf));
 		err = pci_filter_parse_id(&out->filter, buf);
 	}
 	if (err) {
@@ -74,6 +92,11 @@ int selector_parse(const char *text, struct selector *out, const char **why)
 bool selector_match(struct selector *s, struct pci_dev *d)
 {
 	return pci_filter_match(&s->filter, d);
+}
+
+bool selector_names_device(const struct selector *s)
+{
+	return s->by_address || s->filter.device >= 0;
 }
 
 bool selector_exact_addr(const struct selector *s, struct pci_addr *addr)

@@ -125,6 +125,22 @@ static bool rule_selects(struct rule *rule, struct pci_dev *pd)
 	return false;
 }
 
+/* The first claim rule from @first on that names @pd (its address, its device ID), or NULL. */
+static const struct rule *naming_rule(struct config *c, unsigned int first, struct pci_dev *pd)
+{
+	unsigned int r, s;
+
+	for (r = first; r < c->nrules; r++) {
+		if (c->rules[r].kind != RULE_CLAIM)
+			continue;
+		for (s = 0; s < c->rules[r].nsel; s++)
+			if (selector_names_device(&c->rules[r].sel[s]) &&
+			    selector_match(&c->rules[r].sel[s], pd))
+				return &c->rules[r];
+	}
+	return NULL;
+}
+
 /*
  * Whether a later rule @b that selects @d too wants what the first, @a (which
  * applies), does not give: another driver, more companions (with=), an
@@ -193,6 +209,8 @@ static int match_device(struct gp_device *dev, struct pci_dev *pd, void *data)
 	a = add_action(b->p, dev, &b->c->rules[r], false);
 	if (!a && b->p->n < PLAN_ACTIONS_MAX)
 		return -ENOMEM;
+	if (a)
+		a->named_by = naming_rule(b->c, r, pd);
 	if (a && skipped(b->c, pd)) {
 		a->kind = ACT_SKIP;
 		snprintf(a->reason, sizeof(a->reason), "gpupass.skip on the kernel command line");
@@ -228,12 +246,27 @@ static bool unresolved_allowed(const struct rule *r, const struct gp_device *d)
 	return false;
 }
 
+/*
+ * A rule that selects the boot display only by its class or vendor ("every
+ * display controller but the boot display", "::03") did not ask for it: it is
+ * skipped, said once as information, and the rule can still be satisfied.
+ * Named (its address, its device ID) by any rule, it is refused with the fix.
+ */
+static void leave_boot_display(struct action *a, const char *origin)
+{
+	a->kind = ACT_SKIP;
+	snprintf(a->reason, sizeof(a->reason),
+		 "the boot display, left to the host: selected only by class or vendor");
+	INF("%s [%04x:%04x]: the boot display, left to the host: the rule at %s selects it only by class or vendor (name it in a rule with allow-boot-vga to claim it)",
+	    a->dev.name, a->dev.vendor, a->dev.device, origin);
+}
+
 /* The safety guards, in the order an admin would want to hear about them. */
 static void guard(struct plan *p, struct action *a)
 {
 	const struct rule *r = a->rule;
 	const struct gp_device *d = &a->dev;
-	char origin[300];
+	char origin[300], named[300];
 	unsigned int i;
 
 	rule_origin(r, origin, sizeof(origin));
@@ -253,6 +286,13 @@ static void guard(struct plan *p, struct action *a)
 		    r->expect_vendor, r->expect_device, d->vendor, d->device, origin);
 	else if (device_is_bridge(d))
 		refuse(p, a, "is a bridge (class %04x); bridges are never claimed", d->class);
+	else if (d->boot_vga && !r->allow_boot_vga && !a->named_by && !a->companion)
+		leave_boot_display(a, origin);
+	else if (d->boot_vga && !r->allow_boot_vga && a->named_by && a->named_by != r)
+		refuse(
+		    p, a,
+		    "is the boot display, named by the rule at %s; not claiming it (add allow-boot-vga to the rule at %s, which applies, to claim it anyway)",
+		    rule_origin(a->named_by, named, sizeof(named)), origin);
 	else if (d->boot_vga && !r->allow_boot_vga)
 		refuse(
 		    p, a,

@@ -24,6 +24,8 @@ struct action {
 	const struct rule *rule;
 	enum action_kind kind;
 	bool companion; /* added by with=functions|group */
+	/* The first claim rule that names it (address, device ID), or NULL: by class only. */
+	const struct rule *named_by;
 	char reason[256];
 	/* Filled by bind_device(): */
 	enum bind_result result;

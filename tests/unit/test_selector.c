@@ -27,6 +27,34 @@ static void test_ids(void **state)
 	assert_int_equal(s.filter.device, -1);
 	assert_int_equal(s.filter.device_class, 0x0300);
 
+	/* Two digits are a base class, any subclass: lspci's "03xx". */
+	assert_int_equal(selector_parse("::03", &s, &why), 0);
+	assert_int_equal(s.filter.vendor, -1);
+	assert_int_equal(s.filter.device_class, 0x0300);
+	assert_int_equal(s.filter.device_class_mask & 0xffff, 0xff00);
+	assert_string_equal(s.text, "::03");
+	assert_false(selector_names_device(&s));
+	assert_int_equal(selector_parse("10de::03:00", &s, &why), 0);
+	assert_int_equal(s.filter.vendor, 0x10de);
+	assert_int_equal(s.filter.device_class, 0x0300);
+	assert_int_equal(s.filter.device_class_mask & 0xffff, 0xff00);
+	assert_int_equal(s.filter.prog_if, 0);
+	assert_int_equal(selector_parse("::03xx", &s, &why), 0);
+	assert_int_equal(s.filter.device_class_mask & 0xffff, 0xff00);
+	/* Four digits stay one class, three or one stay libpci's number. */
+	assert_int_equal(selector_parse("::0302", &s, &why), 0);
+	assert_int_equal(s.filter.device_class, 0x0302);
+	assert_int_equal(s.filter.device_class_mask & 0xffff, 0xffff);
+	assert_int_equal(selector_parse("::300", &s, &why), 0);
+	assert_int_equal(s.filter.device_class, 0x0300);
+	assert_int_equal(s.filter.device_class_mask & 0xffff, 0xffff);
+	assert_int_equal(selector_parse("1002::0300", &s, &why), 0);
+	assert_false(selector_names_device(&s));
+	assert_int_equal(selector_parse("1002:6608", &s, &why), 0);
+	assert_true(selector_names_device(&s));
+	assert_int_equal(selector_parse("00:02.0", &s, &why), 0);
+	assert_true(selector_names_device(&s));
+
 	assert_int_equal(selector_parse("*:1111", &s, &why), 0);
 	assert_int_equal(s.filter.vendor, -1);
 	assert_int_equal(s.filter.device, 0x1111);
@@ -142,10 +170,11 @@ static void test_breadth(void **state)
 					     ".",      "*.*",	    "00:*.*", "00:.",  "0000::.",
 					     "8086:",  "8086:*",    "8086::", ":::30", "::0xxx",
 					     "::xxxx", "8086::xx03" };
-	static const char *const narrow[] = {
-		"1002:6608",  "*:2668",	 "::0300",  "::03xx",	 "::0003",	  "10de::0300",
-		"8086::0c03", "02:00.*", "02:00.1", "*:02:00.0", "10000:e1:00.0", "02:00."
-	};
+	static const char *const narrow[] = { "1002:6608",     "*:2668",  "::0300",
+					      "::03xx",	       "::0003",  "10de::0300",
+					      "8086::0c03",    "::03",	  "10de::03",
+					      "02:00.*",       "02:00.1", "*:02:00.0",
+					      "10000:e1:00.0", "02:00." };
 	struct selector s;
 	const char *why = NULL;
 	unsigned int i;
