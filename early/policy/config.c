@@ -175,12 +175,24 @@ static int once(struct line_ctx *lc, const char **first, const char *key, const 
 	return 0;
 }
 
+/* VVVV:DDDD, or VVVV:DDDD:SSSS:ssss with the subsystem IDs (as Proxmox's PCI mappings pin them). */
 static int parse_expect(struct line_ctx *lc, struct rule *r, const char *val)
 {
-	if (parse_id_pair(val, &r->expect_vendor, &r->expect_device) < 0) {
-		line_error(lc, "bad value '%s' for expect= (expected VVVV:DDDD)", val);
+	char pair[10];
+	size_t len = strlen(val);
+
+	snprintf(pair, sizeof(pair), "%s", val);
+	if (parse_id_pair(pair, &r->expect_vendor, &r->expect_device) < 0 ||
+	    (len != 9 &&
+	     (len != 19 || val[9] != ':' ||
+	      parse_id_pair(val + 10, &r->expect_subvendor, &r->expect_subdevice) < 0))) {
+		line_error(
+		    lc,
+		    "bad value '%s' for expect= (expected VVVV:DDDD, or VVVV:DDDD:SSSS:ssss with the subsystem IDs; see lspci -nnv)",
+		    val);
 		return -EINVAL;
 	}
+	r->expect_subsys = len == 19;
 	r->has_expect = true;
 	return 0;
 }

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * /etc/gpupass.conf and /etc/gpupass.d/\*.conf: one directive per line,
- *   claim SELECTOR... [driver=NAME] [with=none|functions|group] [expect=VVVV:DDDD]
+ *   claim SELECTOR... [driver=NAME] [with=none|functions|group]
+ *         [expect=VVVV:DDDD[:SSSS:ssss]]
  *         [allow-boot-vga] [allow-storage] [allow-unresolved-storage]
  *         [allow-any-class] [optional]
  *   mdev  PARENT TYPE UUID [start=auto|manual]
@@ -48,6 +49,8 @@ struct rule {
 	bool has_expect, allow_boot_vga, allow_storage, allow_unresolved_storage, allow_any_class,
 	    optional;
 	uint16_t expect_vendor, expect_device;
+	bool expect_subsys; /* expect= gave the subsystem IDs too */
+	uint16_t expect_subvendor, expect_subdevice;
 	/* mdev: parent; sriov: the physical function */
 	struct pci_addr parent;
 	char mdev_type[MDEV_TYPE_MAX];
@@ -106,6 +109,12 @@ const char *rule_origin(const struct rule *r, char *buf, size_t size);
 /* The rule as a config line would say it ("claim 1002:6608 with=functions"), into @buf. */
 const char *rule_format(const struct rule *r, char *buf, size_t size);
 const char *rule_kind_name(enum rule_kind k);
+struct gp_device;
+/* True unless @r has an expect= that @d does not meet (IDs, and subsystem IDs if given). */
+bool rule_expect_met(const struct rule *r, const struct gp_device *d);
+/* "10de:1e84", or "10de:1e84 (subsystem 1043:8754)" with @subsys, into @buf. */
+const char *ids_str(uint16_t vendor, uint16_t device, bool subsys, uint16_t sv, uint16_t sd,
+		    char *buf, size_t size);
 const char *with_mode_name(enum with_mode w);
 
 /* Shared with the command-line parser: append a claim rule for @sel with defaults. */

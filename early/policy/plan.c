@@ -152,7 +152,7 @@ static bool disagree(const struct rule *a, const struct rule *b, const struct gp
 	return strcmp(a->driver, b->driver) || b->with > a->with ||
 	       (b->allow_boot_vga && !a->allow_boot_vga && d->boot_vga) ||
 	       (b->allow_storage && !a->allow_storage && device_is_storage(d)) ||
-	       (b->has_expect && (d->vendor != b->expect_vendor || d->device != b->expect_device));
+	       !rule_expect_met(b, d);
 }
 
 static int add_overlap(struct plan *p, const struct gp_device *d, const struct rule *first,
@@ -266,7 +266,7 @@ static void guard(struct plan *p, struct action *a)
 {
 	const struct rule *r = a->rule;
 	const struct gp_device *d = &a->dev;
-	char origin[300], named[300];
+	char origin[300], named[300], want[48], found[48];
 	unsigned int i;
 
 	rule_origin(r, origin, sizeof(origin));
@@ -278,12 +278,15 @@ static void guard(struct plan *p, struct action *a)
 		    p, a,
 		    "%s; gpupass never claims it, whatever the rule says (remove it from the rule at %s)",
 		    p->protect[i].why, origin);
-	else if (!a->companion && r->has_expect &&
-		 (d->vendor != r->expect_vendor || d->device != r->expect_device))
+	else if (!a->companion && !rule_expect_met(r, d))
 		refuse(
 		    p, a,
-		    "expected %04x:%04x here but found %04x:%04x; not claiming it (fix the address or expect= in the rule at %s)",
-		    r->expect_vendor, r->expect_device, d->vendor, d->device, origin);
+		    "expected %s here but found %s; not claiming it (fix the address or expect= in the rule at %s)",
+		    ids_str(r->expect_vendor, r->expect_device, r->expect_subsys,
+			    r->expect_subvendor, r->expect_subdevice, want, sizeof(want)),
+		    ids_str(d->vendor, d->device, r->expect_subsys, d->sub_vendor, d->sub_device,
+			    found, sizeof(found)),
+		    origin);
 	else if (device_is_bridge(d))
 		refuse(p, a, "is a bridge (class %04x); bridges are never claimed", d->class);
 	else if (d->boot_vga && !r->allow_boot_vga && !a->named_by && !a->companion)

@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "pci/devices.h"
 #include "policy/config.h"
 
 const char *rule_kind_name(enum rule_kind k)
@@ -54,11 +55,32 @@ const char *rule_format(const struct rule *r, char *buf, size_t size)
 		fprintf(f, " with=%s", with_mode_name(r->with));
 	if (r->has_expect)
 		fprintf(f, " expect=%04x:%04x", r->expect_vendor, r->expect_device);
+	if (r->has_expect && r->expect_subsys)
+		fprintf(f, ":%04x:%04x", r->expect_subvendor, r->expect_subdevice);
 	fprintf(f, "%s%s%s%s", r->allow_boot_vga ? " allow-boot-vga" : "",
 		r->allow_unresolved_storage ? " allow-unresolved-storage"
 		: r->allow_storage	    ? " allow-storage"
 					    : "",
 		r->allow_any_class ? " allow-any-class" : "", r->optional ? " optional" : "");
 	fclose(f);
+	return buf;
+}
+
+bool rule_expect_met(const struct rule *r, const struct gp_device *d)
+{
+	if (!r->has_expect)
+		return true;
+	return d->vendor == r->expect_vendor && d->device == r->expect_device &&
+	       (!r->expect_subsys ||
+		(d->sub_vendor == r->expect_subvendor && d->sub_device == r->expect_subdevice));
+}
+
+const char *ids_str(uint16_t vendor, uint16_t device, bool subsys, uint16_t sv, uint16_t sd,
+		    char *buf, size_t size)
+{
+	if (subsys)
+		snprintf(buf, size, "%04x:%04x (subsystem %04x:%04x)", vendor, device, sv, sd);
+	else
+		snprintf(buf, size, "%04x:%04x", vendor, device);
 	return buf;
 }

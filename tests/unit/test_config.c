@@ -57,6 +57,29 @@ static void test_claim_full(void **state)
 	assert_true(r->allow_boot_vga && r->allow_storage && r->optional);
 }
 
+/* expect= with the subsystem IDs, as Proxmox's PCI mappings pin them; other shapes are errors. */
+static void test_expect_subsys(void **state)
+{
+	(void)state;
+	parse("claim 0000:02:00.0 expect=10de:1E84:1043:8754\n"
+	      "claim 0000:03:00.0 expect=10de:1e84\n"
+	      "claim 0000:04:00.0 expect=10de:1e84:1043\n"
+	      "claim 0000:04:00.0 expect=10de:1e84:1043:87540\n"
+	      "claim 0000:04:00.0 expect=10de:1e84-1043:8754\n");
+	assert_int_equal(c.nrules, 2);
+	assert_true(c.rules[0].has_expect && c.rules[0].expect_subsys);
+	assert_int_equal(c.rules[0].expect_vendor, 0x10de);
+	assert_int_equal(c.rules[0].expect_device, 0x1e84);
+	assert_int_equal(c.rules[0].expect_subvendor, 0x1043);
+	assert_int_equal(c.rules[0].expect_subdevice, 0x8754);
+	assert_true(c.rules[1].has_expect);
+	assert_false(c.rules[1].expect_subsys);
+	assert_int_equal(c.errors, 3);
+	assert_non_null(strstr(testlog_text(), "t.conf:3: bad value '10de:1e84:1043' for expect="));
+	assert_non_null(strstr(testlog_text(), "t.conf:4: bad value '10de:1e84:1043:87540'"));
+	assert_non_null(strstr(testlog_text(), "t.conf:5: bad value '10de:1e84-1043:8754'"));
+}
+
 static void test_defaults(void **state)
 {
 	(void)state;
@@ -86,7 +109,7 @@ static void test_bad_lines(void **state)
 	    "gpupass: t.conf:3: bad selector '02:00': vendor and device IDs are 4 hex digits each (an address needs bus:slot.func), skipping line\n"
 	    "gpupass: t.conf:4: unknown option 'colour=blue' for claim (options: driver= with= expect= allow-boot-vga allow-storage allow-unresolved-storage allow-any-class optional), skipping line\n"
 	    "gpupass: t.conf:5: bad value 'all' for with= (expected none, functions or group), skipping line\n"
-	    "gpupass: t.conf:6: bad value '10de' for expect= (expected VVVV:DDDD), skipping line\n"
+	    "gpupass: t.conf:6: bad value '10de' for expect= (expected VVVV:DDDD, or VVVV:DDDD:SSSS:ssss with the subsystem IDs; see lspci -nnv), skipping line\n"
 	    "gpupass: t.conf:7: bad driver name '../../x' (letters, digits, '_' and '-' only), skipping line\n"
 	    "gpupass: t.conf:8: claim needs at least one selector (vendor:device or bus:slot.func), skipping line\n");
 	assert_int_equal(c.errors, 7);
@@ -318,6 +341,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_claim_full, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_expect_subsys, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_defaults, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_bad_lines, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_crlf_and_empty, setup, teardown),
