@@ -411,24 +411,62 @@ static void record_issue(struct plan *p, const struct action *a, const struct gp
 	p->issues = n;
 	n[p->nissues].group = a->dev.group;
 	n[p->nissues].rule = a->rule;
+	n[p->nissues].claimed = a->dev.addr;
 	n[p->nissues].member = *m;
 	p->nissues++;
+}
+
+/* What makes the group viable, for the message of plan_group_issue(). */
+static const char *group_fix(const struct group_issue *g, const char *origin, char *buf,
+			     size_t size)
+{
+	const struct gp_device *m = &g->member;
+
+	if (g->rule->with == WITH_NONE && same_slot(&m->addr, &g->claimed))
+		snprintf(
+		    buf, size,
+		    "it is another function of the same card: add with=functions to the rule at %s",
+		    origin);
+	else if (g->rule->with == WITH_GROUP || same_slot(&m->addr, &g->claimed))
+		snprintf(buf, size,
+			 "the rule at %s takes it, but it was refused or skipped (see why above)",
+			 origin);
+	else
+		snprintf(
+		    buf, size,
+		    "add with=group to the rule at %s, or claim %s too; an unrelated device shares the group when a bridge above both lacks ACS isolation, and another slot (often one wired to the CPU) may give the card a group of its own",
+		    origin, m->name);
+	return buf;
+}
+
+const char *plan_group_issue(const struct group_issue *g, char *buf, size_t size)
+{
+	char claimed[PCI_ADDR_LEN], origin[300], fix[700];
+
+	rule_origin(g->rule, origin, sizeof(origin));
+	snprintf(
+	    buf, size,
+	    "IOMMU group %d will not be viable for %s: %s [%04x:%04x] (driver: %s) is not claimed; %s",
+	    g->group, pci_addr_str(&g->claimed, claimed), g->member.name, g->member.vendor,
+	    g->member.device, *g->member.driver ? g->member.driver : "none yet",
+	    group_fix(g, origin, fix, sizeof(fix)));
+	return buf;
 }
 
 /* One group: every endpoint must end on a VFIO-safe driver, or VFIO refuses the group. */
 static void check_group(struct build *b, const struct action *a)
 {
 	struct pci_addr *members;
-	char origin[300];
+	char origin[300], msg[1200];
 	int n, j;
 
 	n = devices_group_members(b->ds, a->dev.group, &members);
-	rule_origin(a->rule, origin, sizeof(origin));
 	if (n < 0) {
 		WRN_ERRNO(
 		    n,
 		    "IOMMU group %d of %s: cannot list its members: %m; whether it is viable is unknown (see /sys/kernel/iommu_groups/%d/devices; rule at %s)",
-		    a->dev.group, a->dev.name, a->dev.group, origin);
+		    a->dev.group, a->dev.name, a->dev.group,
+		    rule_origin(a->rule, origin, sizeof(origin)));
 		b->p->problems++;
 		return;
 	}
@@ -441,9 +479,9 @@ static void check_group(struct build *b, const struct action *a)
 		if (*m.driver && driver_vfio_safe(m.driver))
 			continue;
 		record_issue(b->p, a, &m);
-		WRN("IOMMU group %d will not be viable for %s: %s [%04x:%04x] (driver: %s) is not claimed; add with=group to the rule at %s, or claim it",
-		    a->dev.group, a->dev.name, m.name, m.vendor, m.device,
-		    *m.driver ? m.driver : "none yet", origin);
+		if (b->p->nissues)
+			WRN("%s",
+			    plan_group_issue(&b->p->issues[b->p->nissues - 1], msg, sizeof(msg)));
 		b->p->problems++;
 	}
 	free(members);

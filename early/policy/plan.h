@@ -36,6 +36,7 @@ struct action {
 struct group_issue {
 	int group;
 	const struct rule *rule;
+	struct pci_addr claimed; /* the claimed device whose group it is */
 	struct gp_device member;
 };
 
@@ -92,6 +93,13 @@ void plan_free(struct plan *p);
 struct action *plan_find(const struct plan *p, const struct pci_addr *a);
 /* The message for a conflicting overlap: the device, both rules, which applies. */
 const char *plan_conflict(const struct plan *p, const struct overlap *o, char *buf, size_t size);
+/*
+ * The message for a group that will not be viable: the group, the endpoint left
+ * on a host driver, and the fix (with=functions for another function of the
+ * card, with=group or a rule of its own otherwise, and why a group holds
+ * unrelated devices: a bridge without ACS isolation).
+ */
+const char *plan_group_issue(const struct group_issue *g, char *buf, size_t size);
 /* The message for p->over devices left out past PLAN_ACTIONS_MAX. */
 const char *plan_cap(const struct plan *p, char *buf, size_t size);
 void plan_print(const struct plan *p, FILE *out);

@@ -124,6 +124,17 @@ static unsigned int check_selection(const struct plan *p)
 	return errors;
 }
 
+/* Groups a claim leaves with an endpoint on a host driver: VFIO would refuse them. */
+static unsigned int check_groups(const struct plan *p)
+{
+	char msg[1200];
+	unsigned int i;
+
+	for (i = 0; i < p->nissues; i++)
+		WRN("%s", plan_group_issue(&p->issues[i], msg, sizeof(msg)));
+	return p->nissues;
+}
+
 /* The plan, built quietly ('gpupass plan' shows the rest): the storage guard, the selection. */
 static unsigned int check_plan(struct ctx *x, struct devices *ds)
 {
@@ -140,7 +151,7 @@ static unsigned int check_plan(struct ctx *x, struct devices *ds)
 	log_mute(1);
 	err = plan_build(&p, &x->c, ds);
 	log_mute(0);
-	errors = err < 0 ? 1 : check_storage(&p) + check_selection(&p);
+	errors = err < 0 ? 1 : check_storage(&p) + check_selection(&p) + check_groups(&p);
 	plan_free(&p);
 	return errors;
 }
