@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "base/log.h"
+#include "policy/iommu.h"
 #include "policy/plan.h"
 
 struct build {
@@ -506,6 +507,7 @@ static void check_groups(struct build *b)
 
 static void check_iommu(struct build *b)
 {
+	char fix[400];
 	unsigned int i;
 
 	if (b->p->iommu)
@@ -514,8 +516,8 @@ static void check_iommu(struct build *b)
 		if (b->p->acts[i].kind != ACT_CLAIM ||
 		    strncmp(b->p->acts[i].rule->driver, "vfio", 4))
 			continue;
-		ERR("no IOMMU groups in sysfs: the IOMMU is off, so vfio-pci cannot take %s; add intel_iommu=on (Intel CPUs) or amd_iommu=on (AMD CPUs) to the kernel command line and enable VT-d/AMD-Vi in the firmware; the devices are still kept off their host drivers",
-		    b->p->acts[i].dev.name);
+		ERR("no IOMMU groups in sysfs: the IOMMU is off, so vfio-pci cannot take %s; %s; the devices are still kept off their host drivers",
+		    b->p->acts[i].dev.name, iommu_fix(b->p->root, b->p->sys, fix, sizeof(fix)));
 		b->p->problems++;
 		return;
 	}
@@ -625,8 +627,11 @@ int plan_build(struct plan *p, struct config *c, struct devices *ds)
 	const struct protected_dev *protect = p->protect;
 	unsigned int nprotect = p->nprotect;
 	const char *unresolved = p->storage_unresolved;
+	struct root *root = p->root, *sys = p->sys;
 
 	memset(p, 0, sizeof(*p));
+	p->root = root;
+	p->sys = sys;
 	p->protect = protect;
 	p->nprotect = nprotect;
 	p->storage_unresolved = unresolved;

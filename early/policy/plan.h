@@ -80,12 +80,14 @@ struct plan {
 	const struct protected_dev *protect;
 	unsigned int nprotect;
 	const char *storage_unresolved; /* why the host's disks are not all known, or NULL */
+	/* Set by the caller before plan_build(), for the IOMMU message; may be NULL. */
+	struct root *root, *sys;
 };
 
 /*
  * Returns 0 or -errno; problems found are logged and counted, not returned.
- * p->protect, p->nprotect and p->storage_unresolved are kept; everything
- * else in @p is reset.
+ * p->protect, p->nprotect, p->storage_unresolved, p->root and p->sys are
+ * kept; everything else in @p is reset.
  */
 int plan_build(struct plan *p, struct config *c, struct devices *ds);
 void plan_free(struct plan *p);

@@ -59,6 +59,8 @@ static int run_plan(struct ctx *x, struct plan *p)
 	else
 		storage_protected(x->root, x->sys, &st);
 	storage_to_plan(&st, p);
+	p->root = x->root; /* for the IOMMU message */
+	p->sys = x->sys;
 	err = devices_open(&ds, x->sys);
 	if (err >= 0)
 		err = plan_build(p, &x->c, ds);

@@ -13,35 +13,21 @@
 #include "base/path.h"
 #include "pci/devices.h"
 #include "pci/modload.h"
+#include "policy/iommu.h"
 #include "policy/plan.h"
 #include "policy/storage.h"
 #include "late/check.h"
 #include "late/late.h"
 #include "verbs/cli.h"
 
-/* The IOMMU switch for this CPU's vendor, from /proc/cpuinfo. */
-static const char *iommu_param(struct ctx *x)
-{
-	char *buf = NULL;
-	size_t len;
-	const char *p = "intel_iommu=on (Intel CPUs) or amd_iommu=on (AMD CPUs)";
-
-	if (root_read_all(x->root, "/proc/cpuinfo", 1 << 20, &buf, &len) < 0)
-		return p;
-	if (strstr(buf, "GenuineIntel"))
-		p = "intel_iommu=on iommu=pt";
-	else if (strstr(buf, "AuthenticAMD"))
-		p = "amd_iommu=on iommu=pt";
-	free(buf);
-	return p;
-}
-
 static unsigned int check_iommu(struct ctx *x, struct devices *ds)
 {
+	char fix[400];
+
 	if (devices_iommu_present(ds))
 		return 0;
-	ERR("the IOMMU is off (no IOMMU groups in sysfs): add %s to the kernel command line and enable VT-d/AMD-Vi in the firmware settings",
-	    iommu_param(x));
+	ERR("the IOMMU is off (no IOMMU groups in sysfs): %s",
+	    iommu_fix(x->root, x->sys, fix, sizeof(fix)));
 	return 1;
 }
 
