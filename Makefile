@@ -12,6 +12,8 @@ ITDIR      ?= $(PREFIX)/share/initramfs-tools
 UDEVDIR    ?= $(PREFIX)/lib/udev/rules.d
 SYSTEMDUNITDIR ?= $(PREFIX)/lib/systemd/system
 SYSCONFDIR ?= /etc
+# Where bash-completion looks (its pkg-config file says), else the usual place under PREFIX.
+BASHCOMPDIR ?= $(or $(shell $(PKG_CONFIG) --variable=completionsdir bash-completion 2> /dev/null),$(PREFIX)/share/bash-completion/completions)
 DESTDIR    ?=
 STATIC     ?= 1
 MUSL_CC    ?= musl-gcc
@@ -105,6 +107,7 @@ install: early/gpupass
 		> $(DESTDIR)$(SYSTEMDUNITDIR)/gpupass-late.service
 	chmod 0644 $(DESTDIR)$(UDEVDIR)/90-gpupass.rules \
 		$(DESTDIR)$(SYSTEMDUNITDIR)/gpupass-late.service
+	install -D -m 0644 completions/gpupass $(DESTDIR)$(BASHCOMPDIR)/gpupass
 	install -d $(DESTDIR)$(SYSCONFDIR)/gpupass.d
 	test -e $(DESTDIR)$(SYSCONFDIR)/gpupass.conf || \
 		install -m 0644 conf/gpupass.conf $(DESTDIR)$(SYSCONFDIR)/gpupass.conf
@@ -116,6 +119,7 @@ uninstall:
 	rm -rf $(DESTDIR)$(DRACUTDIR)/90gpupass
 	rm -f $(DESTDIR)$(ITDIR)/hooks/gpupass $(DESTDIR)$(ITDIR)/scripts/init-top/gpupass
 	rm -f $(DESTDIR)$(UDEVDIR)/90-gpupass.rules $(DESTDIR)$(SYSTEMDUNITDIR)/gpupass-late.service
+	rm -f $(DESTDIR)$(BASHCOMPDIR)/gpupass
 	for m in docs/*.[0-9]; do [ -e "$$m" ] || continue; \
 		s=$${m##*.}; rm -f $(DESTDIR)$(MANDIR)/man$$s/$${m##*/}; done
 

@@ -57,6 +57,16 @@ else
 	run_fixtures early/gpupass "early/gpupass, dynamic"
 fi
 run_fixtures "$b/dynamic/gpupass" "dynamic variant"
+# The bash completion (completions/gpupass) asks the binary for verbs and options.
+run_completion() { # gpupass-binary
+	out=$(tests/completion/run.sh "$1" 2>&1)
+	printf '%s\n' "$out" | grep -v '^completion: '
+	p=$(printf '%s\n' "$out" | sed -n 's/^completion: \([0-9]*\) passed.*/\1/p')
+	f=$(printf '%s\n' "$out" | sed -n 's/^completion: [0-9]* passed, \([0-9]*\) failed/\1/p')
+	echo "completion: ${p:-0} passed, ${f:-1} failed"
+	count "${p:-0}" "${f:-1}"
+}
+run_completion early/gpupass
 for u in "$@"; do run_unit "$b/asan/test_$u"; done
 run_fixtures "$b/asan/gpupass" "asan+ubsan"
 run_fuzz "${FUZZ_SMOKE_SECONDS:-5}"
