@@ -347,10 +347,15 @@ int cmd_mdev(struct ctx *x)
 	}
 	if (!strcmp(sub, "list"))
 		return mdev_list(x);
+	if (x->o.json && (!strcmp(sub, "start") || !strcmp(sub, "remove"))) {
+		ERR("mdev %s does not take --json (only mdev list does); see gpupass mdev --help",
+		    sub);
+		return 2;
+	}
 	if (!strcmp(sub, "start"))
 		return mdev_each(x, sub, start_one);
 	if (!strcmp(sub, "remove"))
 		return mdev_each(x, sub, remove_one);
-	ERR("mdev needs list, start UUID... or remove UUID...; see gpupass --help");
+	ERR("mdev needs list, start UUID... or remove UUID...; see gpupass mdev --help");
 	return 2;
 }
