@@ -6,8 +6,8 @@
  *          line (unless the kernel is built with CONFIG_INTEL_IOMMU_DEFAULT_ON).
  *   AMD    the kernel turns AMD-Vi on by itself once the firmware enables the
  *          IOMMU; amd_iommu= takes off, fullflush, force_isolation,
- *          force_enable, pgtbl_v1/v2 and the like, and "amd_iommu=on" only
- *          makes it log "AMD-Vi: Unknown option - 'on'".
+ *          force_enable, pgtbl_v1/v2 and the like: "amd_iommu=on" does nothing
+ *          (recent kernels log "AMD-Vi: Unknown option - 'on'").
  *   both   iommu=off (or amd_iommu=off, intel_iommu=off) keeps it off;
  *          iommu=pt is an optional tuning for host devices, not a switch.
  * Which applies is read from the kernel command line, the ACPI tables the
