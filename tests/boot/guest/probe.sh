@@ -52,6 +52,20 @@ for d in /sys/bus/pci/devices/*; do
 		"group=$(link_name "$d/iommu_group")"
 done
 
+# Mediated devices: the type and the parent each one's sysfs entry names,
+# and what every registered parent offers.
+for d in /sys/bus/mdev/devices/*; do
+	[ -e "$d" ] || continue
+	echo "GPUPASS-MDEV ${d##*/} type=$(link_name "$d/mdev_type")" \
+		"parent=$(cd -P "$d/.." 2> /dev/null && echo "${PWD##*/}")"
+done
+for t in /sys/class/mdev_bus/*/mdev_supported_types/*; do
+	[ -e "$t" ] || continue
+	p=${t%/mdev_supported_types/*}
+	echo "GPUPASS-MTYPE ${p##*/} ${t##*/} available=$(value "$t/available_instances")" \
+		"device_api=$(value "$t/device_api")"
+done
+
 if [ -s /run/gpupass/status.json ]; then
 	echo "GPUPASS-STATUS-JSON present"
 else
