@@ -9,6 +9,9 @@
 
 # Under systemd a hook's stdout goes to the journal: write to the console.
 exec > /dev/console 2>&1
+# On a line of its own: initramfs-tools' "Begin: Running /scripts/init-premount ... "
+# ends with no newline.
+echo
 
 # Graphics and sound drivers loaded by udev have had their chance to bind.
 udevadm settle --timeout=60 > /dev/null 2>&1
