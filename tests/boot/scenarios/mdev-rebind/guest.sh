@@ -48,3 +48,10 @@ else
 	echo "GPUPASS-GUEST after remove: $small gone"
 fi
 echo "GPUPASS-GUEST available after remove: small $(cat "$types/gpupass_mdev_test-small/available_instances")"
+
+# The coldplug after the switch to the real root ("udevadm trigger
+# --action=add"), of a parent registered before: the rule's add branch makes
+# the missing one again, and leaves the other alone.
+udevadm trigger --action=add "/sys/bus/pci/devices/$pci"
+udevadm settle --timeout=60 > /dev/null 2>&1
+echo "GPUPASS-GUEST after coldplug: $(mdevs)"
