@@ -48,14 +48,25 @@ kernel=""
 if [ "$what" = all ] && ! ls /boot/vmlinuz-* > /dev/null 2>&1; then
 	kernel=linux-image-amd64
 fi
-if [ -z "$missing$kernel" ]; then
+# The headers of the kernel the boot tests boot (lib.sh: the newest one), to
+# build the test mdev parent (tests/mdev-parent) for it.  Empty: there, or
+# no kernel yet (then asked again once it is installed).
+headers_for_boot_kernel() {
+	[ "$what" = all ] && command -v linux-version > /dev/null || return 0
+	kver=$(linux-version list | linux-version sort --reverse | head -n1)
+	if [ -n "$kver" ] && [ ! -r "/lib/modules/$kver/build/Module.symvers" ]; then
+		echo "linux-headers-$kver"
+	fi
+}
+headers=$(headers_for_boot_kernel)
+if [ -z "$missing$kernel$headers" ]; then
 	exit 0
 fi
 if [ "$(id -u)" -ne 0 ]; then
-	echo "deps.sh: missing:$missing${kernel:+ $kernel (a kernel for the boot tests)}; run as root to install them" >&2
+	echo "deps.sh: missing:$missing${kernel:+ $kernel (a kernel for the boot tests)}${headers:+ $headers}; run as root to install them" >&2
 	exit 1
 fi
-echo "deps.sh: installing:$missing${kernel:+ $kernel}"
+echo "deps.sh: installing:$missing${kernel:+ $kernel}${headers:+ $headers}"
 export DEBIAN_FRONTEND=noninteractive
 apt-get update -qq
 if [ -n "$missing" ]; then
@@ -66,5 +77,9 @@ fi
 # not 21): the tests build their own images.
 if [ -n "$kernel" ]; then
 	INITRD=No apt-get install -y -qq --no-install-recommends "$kernel"
+fi
+headers=$(headers_for_boot_kernel)
+if [ -n "$headers" ]; then
+	apt-get install -y -qq --no-install-recommends "$headers"
 fi
 echo "deps.sh: done"

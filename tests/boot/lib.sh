@@ -73,6 +73,8 @@ install_tree() {
 #            init-top after udev), when the host drivers have bound the cards
 #   dynamic  the dynamic variant (make STATIC=0) installed: "run.sh images"
 #            must fail, the hooks then bring its libraries
+#   norule   the udev rule (90-gpupass.rules) left out: the mdev scenarios,
+#            whose images take it from the installed tree, must fail
 mutate_tree() {
 	local ms=$1/usr/lib/dracut/modules.d/90gpupass/module-setup.sh
 	local top=$1/usr/share/initramfs-tools/scripts/init-top/gpupass
@@ -84,6 +86,9 @@ mutate_tree() {
 	late)
 		sed -i 's|inst_hook pre-udev 10|inst_hook initqueue/settled 10|' "$ms"
 		sed -i 's|^PREREQ=""|PREREQ="udev"|' "$top"
+		;;
+	norule)
+		rm -f "$1/usr/lib/udev/rules.d/90-gpupass.rules"
 		;;
 	dynamic)
 		make -s -C "$TOP" tests/.build/dynamic/gpupass > /dev/null 2>&1 ||
@@ -105,7 +110,20 @@ mutate_tree() {
 #   without-gpupass     the same image without gpupass's dracut module or
 #                       hooks: what the generator puts in by itself, which the
 #                       images checks subtract to see what gpupass adds.
-IMAGE_VARIANTS="compressed-modules without-gpupass"
+#   mdev                the test mdev parent (tests/mdev-parent, built for
+#                       $KVER by mdev_parent_build), mdev.ko and vfio.ko, and
+#                       the installed tree's udev rule 90-gpupass.rules, which
+#                       the product installs on the real root only: the
+#                       initramfs's udevd stands in for the real root's.
+IMAGE_VARIANTS="compressed-modules without-gpupass mdev"
+
+# mdev_parent_build: build (or reuse) the test mdev parent for $KVER and
+# export its path as GPUPASS_TEST_MDEV_KO, which the test-only dracut module
+# and initramfs-tools hook read.  Once per run, before the images are built.
+mdev_parent_build() {
+	GPUPASS_TEST_MDEV_KO=$("$TOP/tests/mdev-parent/build.sh" "$KVER") || return 1
+	export GPUPASS_TEST_MDEV_KO
+}
 
 image_name() { # flavour [variant]
 	local v=${2//[[:space:]]/}
@@ -125,6 +143,7 @@ inputs_hash() { # root flavour [variant]
 	{
 		echo "$KVER $2 ${3:-} $RACE_DRIVERS"
 		cat "$BOOT_DIR/lib.sh"
+		[[ ${3:-} != mdev ]] || cat "$GPUPASS_TEST_MDEV_KO"
 		find "${dirs[@]}" -type f -print0 | LC_ALL=C sort -z | xargs -0 sha256sum
 	} | sha256sum | cut -d' ' -f1
 }
@@ -259,12 +278,37 @@ boot() {
 	return "$rc"
 }
 
+# line_has LOG PREFIX "KEY=VALUE...": the probe's line starting with PREFIX
+# has each key=value; prints what is wrong, returns 1 if anything is.
+line_has() {
+	local line tok bad=0
+	line=$(grep -m1 "^$2 " "$1")
+	if [[ -z $line ]]; then
+		echo "no line '$2 ...' from the probe"
+		return 1
+	fi
+	for tok in $3; do
+		if [[ " $line " != *" $tok "* ]]; then
+			echo "${2#GPUPASS-* }: want $tok, got: ${line#"$2" }"
+			bad=1
+		fi
+	done
+	return "$bad"
+}
+
 # check_log LOG EXPECT: prints one line per failed expectation; returns 1 if any.
 #   dev ADDR key=value...  the probe's line for ADDR has each key=value
 #   log TEXT               a "gpupass:" kernel log line contains TEXT
 #   nolog TEXT             no kernel log line at all contains TEXT
 #   status JQ              jq -e JQ holds for the guest's "gpupass status --json"
 #   guest TEXT             the scenario's guest.sh printed the line "GPUPASS-GUEST TEXT"
+#   mdev UUID key=value... the probe's line for mdev UUID has each key=value
+#                          (type=, parent=: where /sys/bus/mdev/devices/UUID points)
+#   nomdev UUID            no mdev UUID at the end
+#   mtype PARENT TYPE key=value...  the probe's line for the mdev type TYPE of
+#                          PARENT has each key=value (available=, device_api=)
+#   json TAG JQ            jq -e JQ holds for the lines guest.sh printed as
+#                          "GPUPASS-JSON TAG ..." (e.g. gpupass mdev list --json)
 check_log() {
 	local log=$1 expect=$2 bad=0 kind addr rest line tok
 	if ! grep -q '^GPUPASS-TEST-END' "$log"; then
@@ -309,6 +353,24 @@ check_log() {
 		guest)
 			grep -qxF -- "GPUPASS-GUEST $rest" "$log" ||
 				{ echo "the guest did not print: GPUPASS-GUEST $rest"; bad=1; }
+			;;
+		mdev)
+			read -r addr rest <<< "$rest"
+			line_has "$log" "GPUPASS-MDEV $addr" "$rest" || bad=1
+			;;
+		mtype)
+			read -r addr tok rest <<< "$rest"
+			line_has "$log" "GPUPASS-MTYPE $addr $tok" "$rest" || bad=1
+			;;
+		nomdev)
+			! grep -q "^GPUPASS-MDEV $rest " "$log" ||
+				{ echo "mdev $rest: still in /sys/bus/mdev/devices"; bad=1; }
+			;;
+		json)
+			read -r tok rest <<< "$rest"
+			grep "^GPUPASS-JSON $tok " "$log" | sed "s/^GPUPASS-JSON $tok //" |
+				jq -e "$rest" > /dev/null 2>&1 ||
+				{ echo "the guest's $tok JSON fails: $rest"; bad=1; }
 			;;
 		*)
 			echo "$expect: unknown expectation '$kind'"

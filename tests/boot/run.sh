@@ -112,6 +112,10 @@ done
 
 echo "kernel $KVER; installing the tree into $CACHE/root"
 install_tree "$CACHE/root"
+# The mdev images hold the test mdev parent built for $KVER (cached).
+if [[ $need == *.mdev\ * ]]; then
+	mdev_parent_build || die "cannot build the test mdev parent (tests/mdev-parent/build.sh $KVER)"
+fi
 
 # Base images: all at once (dracut ~7 s, mkinitramfs ~20 s on 2 cores).
 for f in $need; do

@@ -9,6 +9,9 @@
 
 # Under systemd a hook's stdout goes to the journal: write to the console.
 exec > /dev/console 2>&1
+# On a line of its own: initramfs-tools' "Begin: Running /scripts/init-premount ... "
+# ends with no newline.
+echo
 
 # Graphics and sound drivers loaded by udev have had their chance to bind.
 udevadm settle --timeout=60 > /dev/null 2>&1
@@ -50,6 +53,20 @@ for d in /sys/bus/pci/devices/*; do
 		"override=$(value "$d/driver_override")" \
 		"boot_vga=$(value "$d/boot_vga")" \
 		"group=$(link_name "$d/iommu_group")"
+done
+
+# Mediated devices: the type and the parent each one's sysfs entry names,
+# and what every registered parent offers.
+for d in /sys/bus/mdev/devices/*; do
+	[ -e "$d" ] || continue
+	echo "GPUPASS-MDEV ${d##*/} type=$(link_name "$d/mdev_type")" \
+		"parent=$(cd -P "$d/.." 2> /dev/null && echo "${PWD##*/}")"
+done
+for t in /sys/class/mdev_bus/*/mdev_supported_types/*; do
+	[ -e "$t" ] || continue
+	p=${t%/mdev_supported_types/*}
+	echo "GPUPASS-MTYPE ${p##*/} ${t##*/} available=$(value "$t/available_instances")" \
+		"device_api=$(value "$t/device_api")"
 done
 
 if [ -s /run/gpupass/status.json ]; then
