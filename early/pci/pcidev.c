@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "base/log.h"
 #include "base/path.h"
@@ -132,5 +133,33 @@ int pcidev_rebind(struct root *sys, const struct pci_addr *a, const char *curren
 	if (err < 0)
 		DBG("%s: drivers_probe: %s", name, strerror(-err));
 	pcidev_driver(sys, a, after, size);
+	return 0;
+}
+
+static long long now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+int pcidev_settle(struct root *sys, const struct pci_addr *a, char *driver, size_t size)
+{
+	static const struct timespec poll = { 0, 20 * 1000000L };
+	long long start = now_ms(), changed = start;
+	char now[DRIVER_NAME_MAX];
+
+	while (now_ms() - changed < PCIDEV_SETTLE_QUIET_MS) {
+		if (now_ms() - start >= PCIDEV_SETTLE_MAX_MS)
+			return -ETIMEDOUT;
+		nanosleep(&poll, NULL);
+		pcidev_driver(sys, a, now, sizeof(now));
+		if (strcmp(now, driver)) {
+			DBG("%s: driver link now '%s' (was '%s')", "settle", now, driver);
+			snprintf(driver, size, "%s", now);
+			changed = now_ms();
+		}
+	}
 	return 0;
 }

@@ -60,4 +60,20 @@ enum rebind_step { REBIND_OVERRIDE, REBIND_UNBIND };
 int pcidev_rebind(struct root *sys, const struct pci_addr *a, const char *current,
 		  const char *override, char *after, size_t size, enum rebind_step *failed);
 
+#define PCIDEV_SETTLE_QUIET_MS 250
+#define PCIDEV_SETTLE_MAX_MS 600
+
+/*
+ * After a probe, until the driver link of @a has not changed for
+ * PCIDEV_SETTLE_QUIET_MS, for PCIDEV_SETTLE_MAX_MS at most: a driver that
+ * probes asynchronously can give the device up again a little after
+ * drivers_probe returned (nvme on a VF whose controller never comes ready
+ * unbinds itself from its reset work).  @driver holds the link as read
+ * after the probe and ends with the last one read.  Returns 0 once it
+ * settled, -ETIMEDOUT when it was still changing at the limit.  Never
+ * waits longer; the early run does not call it (vfio-pci and pci-stub
+ * probe synchronously).
+ */
+int pcidev_settle(struct root *sys, const struct pci_addr *a, char *driver, size_t size);
+
 #endif

@@ -76,10 +76,44 @@ static int release_device(struct root *sys, const struct gp_device *d, char *aft
 	return *after ? 0 : -ENODEV;
 }
 
+/*
+ * What became of @d once its driver link settled: @probed is the driver
+ * right after the probe, @after the one now.  Returns 0, or 1 when it is
+ * still on a VFIO driver.
+ */
+static int report(const struct gp_device *d, const char *probed, const char *after, bool settled)
+{
+	char note[128] = "";
+
+	if (!settled)
+		snprintf(note, sizeof(note),
+			 " (its driver link was still changing after %d ms; the kernel log says more)",
+			 PCIDEV_SETTLE_MAX_MS);
+
+	if (!*after && *probed) {
+		printf("%s [%04x:%04x]: released, but %s gave it up again after probing it (the kernel log says why): no driver has it%s\n",
+		       d->name, d->vendor, d->device, probed, note);
+		return 0;
+	}
+	if (!*after) {
+		printf("%s [%04x:%04x]: released, no driver took it%s\n", d->name, d->vendor,
+		       d->device, note);
+		return 0;
+	}
+	if (driver_vfio_safe(after) && strcmp(after, "pcieport")) {
+		ERR("%s [%04x:%04x]: still on %s after release (vfio-pci.ids= or a new_id still matches it)",
+		    d->name, d->vendor, d->device, after);
+		return 1;
+	}
+	printf("%s [%04x:%04x]: released, now on %s%s\n", d->name, d->vendor, d->device, after,
+	       note);
+	return 0;
+}
+
 /* Returns 0 when the device ended off VFIO, 1 otherwise. */
 static int release_one(struct release *r, const struct gp_device *d)
 {
-	char after[DRIVER_NAME_MAX];
+	char after[DRIVER_NAME_MAX], probed[DRIVER_NAME_MAX];
 	int err;
 
 	if (r->x->o.dry_run) {
@@ -88,20 +122,12 @@ static int release_one(struct release *r, const struct gp_device *d)
 		return 0;
 	}
 	err = release_device(r->x->sys, d, after, sizeof(after));
-	if (err == -ENODEV) {
-		printf("%s [%04x:%04x]: released, no driver took it\n", d->name, d->vendor,
-		       d->device);
-		return 0;
-	}
-	if (err < 0)
+	if (err < 0 && err != -ENODEV)
 		return 1;
-	if (driver_vfio_safe(after) && strcmp(after, "pcieport")) {
-		ERR("%s [%04x:%04x]: still on %s after release (vfio-pci.ids= or a new_id still matches it)",
-		    d->name, d->vendor, d->device, after);
-		return 1;
-	}
-	printf("%s [%04x:%04x]: released, now on %s\n", d->name, d->vendor, d->device, after);
-	return 0;
+	/* The link right after the probe is not the end of it: settle first. */
+	snprintf(probed, sizeof(probed), "%s", after);
+	err = pcidev_settle(r->x->sys, &d->addr, after, sizeof(after));
+	return report(d, probed, after, err == 0);
 }
 
 int cmd_release(struct ctx *x)
