@@ -38,6 +38,7 @@ static void usage(FILE *f)
 	    "  check [FILE]                 validate the config and the system; exit 1 on errors\n"
 	    "  modules                      print the kernel modules the config needs\n"
 	    "  protected                    the PCI functions holding the host's disks (for the hooks)\n"
+	    "  fingerprint [files]          the config's SHA-256, or the files it covers (for the hooks)\n"
 	    "  apply --late [PARENT...]     make the config's mdevs and SR-IOV VFs (of PARENT only)\n"
 	    "  mdev list [--json]           configured and existing mdevs, and the types on offer\n"
 	    "  mdev start|remove UUID...    make a configured mdev now, or remove an mdev\n"
@@ -57,7 +58,8 @@ static void usage(FILE *f)
 	    "  -V, --version  show the version\n"
 	    "\n"
 	    "SEL is lspci's syntax: vendor:device[:class] or [[domain:]bus:]slot.func.\n"
-	    "Config: /etc/gpupass.conf, /etc/gpupass.d/*.conf; see gpupass.conf(5) and gpupass(8).\n",
+	    "Config: /etc/gpupass.conf, then {/usr/lib,/etc,/run}/gpupass.d/*.conf by name;\n"
+	    "see gpupass.conf(5) and gpupass(8).\n",
 	    f);
 }
 
@@ -141,6 +143,7 @@ static const struct verb {
 	{ "release", cmd_release },
 	{ "xml", cmd_xml },
 	{ "protected", cmd_protected },
+	{ "fingerprint", cmd_fingerprint },
 	{ "mdev", cmd_mdev },
 	/* clang-format on */
 };
