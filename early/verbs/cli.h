@@ -16,6 +16,7 @@
 
 struct opts {
 	const char *root, *sysfs, *config;
+	const char *kver; /* check: the kernel the image is for (--kver) */
 	bool early, late, dry_run, json, all;
 };
 

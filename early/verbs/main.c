@@ -35,7 +35,7 @@ static void usage(FILE *f)
 	    "  list [--json]                PCI devices by IOMMU group, GPUs and claims marked\n"
 	    "  release SEL...|--all         give devices back to their normal drivers\n"
 	    "  xml SEL|UUID                 libvirt <hostdev> element for a claimed device or mdev\n"
-	    "  check [FILE]                 validate the config and the system; exit 1 on errors\n"
+	    "  check [--kver VER] [FILE]    validate the config and the system; exit 1 on errors\n"
 	    "  modules                      print the kernel modules the config needs\n"
 	    "  protected                    the PCI functions holding the host's disks (for the hooks)\n"
 	    "  fingerprint [files]          the config's SHA-256, or the files it covers (for the hooks)\n"
@@ -51,6 +51,7 @@ static void usage(FILE *f)
 	    "  --late         apply: the mdev and sriov rules, once their parent driver is up\n"
 	    "  --dry-run      print what would be done, change nothing\n"
 	    "  --json         machine-readable output (status, list)\n"
+	    "  --kver VER     check: the kernel an initramfs is built for (default: running)\n"
 	    "  --all          release: every device held by a driver_override\n"
 	    "  --debug        log debug messages too\n"
 	    "  --modules      same as the modules verb\n"
@@ -76,6 +77,7 @@ static int parse_opts(int argc, char **argv, struct opts *o, bool *modules)
 		{ "all", no_argument, NULL, 'a' },
 		{ "debug", no_argument, NULL, 'd' },
 		{ "modules", no_argument, NULL, 'm' },
+		{ "kver", required_argument, NULL, 'k' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
@@ -114,6 +116,9 @@ static int parse_opts(int argc, char **argv, struct opts *o, bool *modules)
 			break;
 		case 'm':
 			*modules = true;
+			break;
+		case 'k':
+			o->kver = optarg;
 			break;
 		case 'h':
 			usage(stdout);
