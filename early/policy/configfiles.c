@@ -118,7 +118,7 @@ struct dropins {
 	char *names[CONFIG_FILES_MAX + 1];
 	unsigned char layer[CONFIG_FILES_MAX + 1];
 	unsigned int n;
-	unsigned int total; /* a name past the cap in two layers counts twice */
+	unsigned int total;	  /* a name past the cap in two layers counts twice */
 	unsigned int layers_seen; /* bit i: layers[i] has a drop-in */
 };
 

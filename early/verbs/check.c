@@ -54,8 +54,9 @@ static unsigned int check_iommu(struct ctx *x, struct devices *ds)
 	const char *kver = kernel(x, &u);
 
 	if (strcmp(kver, u.release)) {
-		printf("iommu: not checked: the image is for kernel %s, and only the running one (%s) shows its IOMMU state\n",
-		       kver, u.release);
+		printf(
+		    "iommu: not checked: the image is for kernel %s, and only the running one (%s) shows its IOMMU state\n",
+		    kver, u.release);
 		return 0;
 	}
 	if (root_chrooted(x->root) == 1) {

@@ -86,13 +86,15 @@ static int report(const struct gp_device *d, const char *probed, const char *aft
 	char note[128] = "";
 
 	if (!settled)
-		snprintf(note, sizeof(note),
-			 " (its driver link was still changing after %d ms; the kernel log says more)",
-			 PCIDEV_SETTLE_MAX_MS);
+		snprintf(
+		    note, sizeof(note),
+		    " (its driver link was still changing after %d ms; the kernel log says more)",
+		    PCIDEV_SETTLE_MAX_MS);
 
 	if (!*after && *probed) {
-		printf("%s [%04x:%04x]: released, but %s gave it up again after probing it (the kernel log says why): no driver has it%s\n",
-		       d->name, d->vendor, d->device, probed, note);
+		printf(
+		    "%s [%04x:%04x]: released, but %s gave it up again after probing it (the kernel log says why): no driver has it%s\n",
+		    d->name, d->vendor, d->device, probed, note);
 		return 0;
 	}
 	if (!*after) {

@@ -99,8 +99,7 @@ static const char *late_state(const struct status *s, const struct rule *r, cons
 	int res = m ? (int)m->o.result : v ? (int)v->o.result : -1;
 
 	*reason = m ? m->o.reason : v ? v->o.reason : "not looked at (out of memory)";
-	*ok = m ? res == MDEV_EXISTS || (res == MDEV_PENDING && r->start_manual)
-		: res == SRIOV_OK;
+	*ok = m ? res == MDEV_EXISTS || (res == MDEV_PENDING && r->start_manual) : res == SRIOV_OK;
 	if (m && res == MDEV_EXISTS)
 		return "exists";
 	if (m && res == MDEV_PENDING)
