@@ -102,6 +102,8 @@ static const char *late_state(const struct status *s, const struct rule *r, cons
 	*ok = m ? res == MDEV_EXISTS || (res == MDEV_PENDING && r->start_manual) : res == SRIOV_OK;
 	if (m && res == MDEV_EXISTS)
 		return "exists";
+	if (m && res == MDEV_PENDING && !r->start_manual)
+		*reason = "no mdev with this UUID now";
 	if (m && res == MDEV_PENDING)
 		return r->start_manual ? "not started" : "missing";
 	if (m && res == MDEV_SKIPPED)

@@ -232,6 +232,14 @@ build_check_root() {
 	mkdir -p "$r/usr/lib/gpupass.d"
 	echo "# vendor defaults" > "$r/usr/lib/gpupass.d/15-vendor.conf"
 	echo "claim 1234:9999 optional" > "$r/usr/lib/gpupass.d/20-b.conf"
+	# A fake sysfs with a PCI device and no IOMMU groups, and the host's module
+	# trees (only read, by libkmod): the hooks' check then judges a system, and
+	# host_problems sees whether it judged the running kernel instead of the
+	# image's.  Never the host's /sys.
+	make -s -C "$TOP" tests/.build/mkfakesys >> "$CACHE/make.log" 2>&1 &&
+		"$TOP/tests/.build/mkfakesys" "$r" <<< "device 0000:00:04.0 1234:1111 030000 driver=bochs-drm" > /dev/null
+	mkdir -p "$r/lib"
+	ln -s /lib/modules "$r/lib/modules"
 	echo "$r"
 }
 
