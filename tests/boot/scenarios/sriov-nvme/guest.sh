@@ -11,6 +11,8 @@ rule()
 	gpupass status 2> /dev/null |
 		sed -n "s/^rule .*: sriov 0000:01:00.0 vfs=2 (-> vfio-pci): /GPUPASS-GUEST sriov rule $1: /p"
 }
+# A line of its own: initramfs-tools' "Begin: ..." has no newline yet.
+echo
 rule now
 # release gives VF 01:00.2 back: nvme probes it, and its reset work gives it
 # up again ~0.5 s later (the VF has no resources assigned); release must wait
