@@ -396,6 +396,16 @@ int root_exists(struct root *r, const char *rel)
 	return errno == ENOENT || errno == ENOTDIR ? 0 : -errno;
 }
 
+int root_chrooted(struct root *r)
+{
+	struct stat self, init;
+
+	/* /proc/1/root is a link the kernel resolves to init's root: follow it. */
+	if (fstatat(r->fd, ".", &self, 0) < 0 || fstatat(r->fd, "proc/1/root/", &init, 0) < 0)
+		return 0;
+	return self.st_dev != init.st_dev || self.st_ino != init.st_ino;
+}
+
 /* 0 when @rel is a directory and not a symlink to one: -ELOOP for a link, -ENOTDIR else. */
 static int is_real_dir(struct root *r, const char *rel)
 {

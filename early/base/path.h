@@ -54,6 +54,13 @@ int root_link_name(struct root *r, const char *rel, char *buf, size_t size);
 const char *root_strerror(int err);
 /* 1 if @rel exists, 0 if not, -errno on other errors. */
 int root_exists(struct root *r, const char *rel);
+/*
+ * 1 when @r's "/" is not the root of process 1 (@r's /proc/1/root): a chroot,
+ * where the mounts, swaps and command line in /proc are the build host's, not
+ * those of the system whose image is being built.  0 when it is the same, or
+ * when that cannot be told (no /proc, no permission): nothing is assumed.
+ */
+int root_chrooted(struct root *r);
 /* mkdir -p of @rel (mode 0755); a component that is a symlink gives -ELOOP (refused). */
 int root_mkdirs(struct root *r, const char *rel);
 /* opendir(3) of @rel; NULL with errno set on failure. */

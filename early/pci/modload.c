@@ -51,6 +51,8 @@ struct modload {
 	struct kmod_ctx *ctx;
 	char moddir[4096];
 	char confdir[4096];
+	char kver[128]; /* "" : the running kernel */
+	bool other;	/* @kver is not the running kernel */
 };
 
 int modload_new(struct modload **out, struct root *root, struct root *sys)
@@ -63,6 +65,14 @@ int modload_new(struct modload **out, struct root *root, struct root *sys)
 	m->sys = sys;
 	*out = m;
 	return 0;
+}
+
+void modload_set_kver(struct modload *m, const char *kver)
+{
+	struct utsname u;
+
+	snprintf(m->kver, sizeof(m->kver), "%s", kver);
+	m->other = uname(&u) == 0 && strcmp(u.release, kver);
 }
 
 void modload_free(struct modload *m)
@@ -89,7 +99,7 @@ static void kmod_log(void *data, int prio, const char *file, int line, const cha
 	log_printf(prio < LOG_WARNING ? LOG_WARNING : prio, "libkmod: %s", buf);
 }
 
-/* The running kernel's modules, under the root we were given (a dump, in tests). */
+/* The kernel's modules (the running one's unless set), under the root we were given. */
 static int ctx_get(struct modload *m)
 {
 	const char *confs[2] = { m->confdir, NULL };
@@ -102,9 +112,9 @@ static int ctx_get(struct modload *m)
 		return -ENOENT;
 	uname(&u);
 	snprintf(m->moddir, sizeof(m->moddir), "%s/lib/modules/%s",
-		 real_root ? "" : root_dir(m->root), u.release);
+		 real_root ? "" : root_dir(m->root), *m->kver ? m->kver : u.release);
 	snprintf(m->confdir, sizeof(m->confdir), "%s/etc/modprobe.d", root_dir(m->root));
-	m->ctx = k.kmod_new(real_root ? NULL : m->moddir, real_root ? NULL : confs);
+	m->ctx = k.kmod_new(real_root && !m->other ? NULL : m->moddir, real_root ? NULL : confs);
 	if (!m->ctx)
 		return -ENOMEM;
 	k.kmod_set_log_fn(m->ctx, kmod_log, NULL);
@@ -175,7 +185,7 @@ int modload_available(struct modload *m, const char *driver)
 	struct kmod_list *list = NULL;
 	int err;
 
-	if (pci_driver_present(m->sys, driver))
+	if (!m->other && pci_driver_present(m->sys, driver))
 		return 1;
 	err = ctx_get(m);
 	if (err < 0)

@@ -11,13 +11,19 @@ struct modload;
 struct root;
 
 int modload_new(struct modload **out, struct root *root, struct root *sys);
+/*
+ * Look modules up in /lib/modules/@kver (under the root) instead of the
+ * running kernel's; for another kernel than the running one, what the
+ * running kernel has loaded counts for nothing in modload_available().
+ */
+void modload_set_kver(struct modload *m, const char *kver);
 void modload_free(struct modload *m);
 /* 0 when /sys/bus/pci/drivers/@driver exists afterwards, else -errno (already logged). */
 int modload_driver(struct modload *m, const char *driver);
 
 /*
  * Can @driver be had without loading anything (1), by loading a module the
- * running kernel's module tree has (0), or not at all (-ENOENT, not logged)?
+ * kernel's module tree has (0), or not at all (-ENOENT, not logged)?
  */
 int modload_available(struct modload *m, const char *driver);
 

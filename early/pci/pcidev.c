@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "base/log.h"
 #include "base/path.h"
@@ -132,5 +133,48 @@ int pcidev_rebind(struct root *sys, const struct pci_addr *a, const char *curren
 	if (err < 0)
 		DBG("%s: drivers_probe: %s", name, strerror(-err));
 	pcidev_driver(sys, a, after, size);
+	return 0;
+}
+
+static long long now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* Read each link again; true when one changed (logged at debug level). */
+static bool links_changed(struct root *sys, struct pcidev_link *links, unsigned int n,
+			  long long since)
+{
+	char now[DRIVER_NAME_MAX], name[PCI_ADDR_LEN];
+	bool changed = false;
+	unsigned int i;
+
+	for (i = 0; i < n; i++) {
+		pcidev_driver(sys, &links[i].addr, now, sizeof(now));
+		if (!strcmp(now, links[i].driver))
+			continue;
+		DBG("%s: driver link now '%s' (was '%s'), %lld ms after the probe",
+		    pci_addr_str(&links[i].addr, name), now, links[i].driver, now_ms() - since);
+		snprintf(links[i].driver, sizeof(links[i].driver), "%s", now);
+		changed = true;
+	}
+	return changed;
+}
+
+int pcidev_settle(struct root *sys, struct pcidev_link *links, unsigned int n)
+{
+	static const struct timespec poll = { 0, 20 * 1000000L };
+	long long start = now_ms(), changed = start;
+
+	while (n && now_ms() - changed < PCIDEV_SETTLE_QUIET_MS) {
+		if (now_ms() - start >= PCIDEV_SETTLE_MAX_MS)
+			return -ETIMEDOUT;
+		nanosleep(&poll, NULL);
+		if (links_changed(sys, links, n, start))
+			changed = now_ms();
+	}
 	return 0;
 }

@@ -60,4 +60,26 @@ enum rebind_step { REBIND_OVERRIDE, REBIND_UNBIND };
 int pcidev_rebind(struct root *sys, const struct pci_addr *a, const char *current,
 		  const char *override, char *after, size_t size, enum rebind_step *failed);
 
+#define PCIDEV_SETTLE_QUIET_MS 1000
+#define PCIDEV_SETTLE_MAX_MS 3000
+
+/* A device's driver link, as pcidev_settle() watches it. */
+struct pcidev_link {
+	struct pci_addr addr;
+	char driver[DRIVER_NAME_MAX]; /* "" when none */
+};
+
+/*
+ * After probes, until none of the @n driver links in @links has changed for
+ * PCIDEV_SETTLE_QUIET_MS, for PCIDEV_SETTLE_MAX_MS at most: a driver that
+ * probes asynchronously can give a device up again well after drivers_probe
+ * returned (nvme on an SR-IOV VF with no resources: its reset work unbinds
+ * it ~1 s later under QEMU).  Each link starts as read after the probe and
+ * ends as last read.  One wait for all the devices of a run.  Returns 0 once
+ * they settled, -ETIMEDOUT when one was still changing at the limit.  Never
+ * waits longer; the early run does not call it (vfio-pci and pci-stub probe
+ * synchronously).
+ */
+int pcidev_settle(struct root *sys, struct pcidev_link *links, unsigned int n);
+
 #endif

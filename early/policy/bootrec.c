@@ -197,26 +197,41 @@ static int read_status(const struct json_value *top, struct boot_record *b)
 	return read_devices(top, b);
 }
 
-int bootrec_load(struct root *root, struct boot_record *b)
+/* The record at @path (status.json or apply.json) into @b; missing is present=false. */
+static int load_record(struct root *root, const char *path, struct boot_record *b)
 {
 	char *text;
 	int err;
 
 	memset(b, 0, sizeof(*b));
-	if (root_exists(root, STATUS_PATH) != 1)
+	if (root_exists(root, path) != 1)
 		return 0;
-	text = read_text(root, STATUS_PATH, &err);
+	text = read_text(root, path, &err);
 	if (!text)
 		return err;
-	err = bootrec_parse_status(b, STATUS_PATH, text);
+	err = bootrec_parse_status(b, path, text);
 	free(text);
-	if (err < 0)
+	return err;
+}
+
+int bootrec_load(struct root *root, struct boot_record *b)
+{
+	char *text;
+	int err;
+
+	err = load_record(root, STATUS_PATH, b);
+	if (err < 0 || !b->present)
 		return err;
 	text = read_text(root, LATE_PATH, &err);
 	if (text)
 		bootrec_parse_late(b, LATE_PATH, text);
 	free(text);
 	return 0;
+}
+
+int bootrec_load_apply(struct root *root, struct boot_record *b)
+{
+	return load_record(root, APPLY_PATH, b);
 }
 
 int bootrec_parse_status(struct boot_record *b, const char *path, const char *text)

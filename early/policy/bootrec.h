@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * What happened at boot: /run/gpupass/status.json as the early run wrote it,
- * and /run/gpupass/late.json from the later stage, read back with the small
- * JSON reader of base/jsonread.h.
+ * and /run/gpupass/late.json from the later stage; and what the latest
+ * run-time 'gpupass apply' did (/run/gpupass/apply.json).  Read back with the
+ * small JSON reader of base/jsonread.h.
  */
 #ifndef GPUPASS_BOOTREC_H
 #define GPUPASS_BOOTREC_H
@@ -41,6 +42,8 @@ struct root;
  * and returns 0; an unreadable or malformed one returns -errno (logged).
  */
 int bootrec_load(struct root *root, struct boot_record *b);
+/* The same for the latest run-time apply's record, APPLY_PATH (no late.json). */
+int bootrec_load_apply(struct root *root, struct boot_record *b);
 /*
  * What bootrec_load() does with each file's text (NUL-terminated), named
  * @path in messages: status.json fills @b (zeroed, as bootrec_free() leaves

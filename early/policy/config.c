@@ -52,6 +52,7 @@ void config_free(struct config *c)
 	free(c->rules);
 	free(c->skip);
 	free(c->files);
+	config_files_free(c);
 	memset(c, 0, sizeof(*c));
 }
 

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * /etc/gpupass.conf and /etc/gpupass.d/\*.conf: one directive per line,
+ * /etc/gpupass.conf and the gpupass.d drop-ins (configfiles.c): one directive per line,
  *   claim SELECTOR... [driver=NAME] [with=none|functions|group]
  *         [expect=VVVV:DDDD[:SSSS:ssss]]
  *         [allow-boot-vga] [allow-storage] [allow-unresolved-storage]
@@ -71,6 +71,8 @@ struct config {
 	char disabled_by[32];
 	bool debug;
 	struct sha256 hash; /* of the files loaded: see config_fingerprint() */
+	char **read;	    /* the files whose bytes it covers, in order */
+	unsigned int nread;
 };
 
 void config_init(struct config *c);
@@ -94,14 +96,19 @@ void config_validate(struct config *c);
 struct root;
 /* configfiles.c: */
 /*
- * Load @file if given, else /etc/gpupass.conf and /etc/gpupass.d/\*.conf (in
- * name order) under @root.  A missing default file is not an error; a missing
- * explicit @file is.  Returns 0 or -errno for a failure that stopped loading.
+ * Load @file if given, else under @root /etc/gpupass.conf, then the *.conf
+ * drop-ins of /usr/lib/gpupass.d, /etc/gpupass.d and /run/gpupass.d in name
+ * order across the three, a name in a later directory replacing the same
+ * name in an earlier one (a link to /dev/null masks it).  A missing default
+ * file is not an error; a missing explicit @file is.  Each file read is
+ * added to c->read.  Returns 0 or -errno for a failure that stopped loading.
  */
 int config_load(struct config *c, struct root *root, const char *file);
 
-/* The SHA-256 of the bytes of every file loaded, in order, as 64 hex digits. */
+/* The SHA-256 of the bytes of every file loaded (c->read), in order, as 64 hex digits. */
 void config_fingerprint(const struct config *c, char hex[65]);
+/* Free c->read (config_free() calls it). */
+void config_files_free(struct config *c);
 
 /* rule.c: */
 /* "FILE:LINE" or "kernel command line" into @buf. */

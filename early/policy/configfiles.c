@@ -1,8 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * Which files the config is read from, in which order (the main file, then
- * the drop-ins in name order, like modprobe.d), and the fingerprint of what
- * was read.  The grammar of each file is config.c's.
+ * Which files the config is read from, in which order, and the fingerprint
+ * of what was read.  Like modprobe.d and systemd's config directories: the
+ * main file /etc/gpupass.conf first, then the drop-ins *.conf of
+ * /usr/lib/gpupass.d (the vendor's), /etc/gpupass.d (the admin's) and
+ * /run/gpupass.d (run time) in file-name order across the three; a name in
+ * a later directory overrides the same name in an earlier one, and a link
+ * to /dev/null masks it.  The grammar of each file is config.c's.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -32,6 +36,32 @@ static void report_missing(struct config *c, struct root *root, const char *file
 	}
 }
 
+/* Add @file to the files read (what 'gpupass fingerprint files' lists). */
+static int remember(struct config *c, const char *file)
+{
+	char **n, *dup = strdup(file);
+
+	n = dup ? realloc(c->read, (c->nread + 1) * sizeof(*n)) : NULL;
+	if (!n) {
+		free(dup);
+		return -ENOMEM;
+	}
+	c->read = n;
+	c->read[c->nread++] = dup;
+	return 0;
+}
+
+void config_files_free(struct config *c)
+{
+	unsigned int i;
+
+	for (i = 0; i < c->nread; i++)
+		free(c->read[i]);
+	free(c->read);
+	c->read = NULL;
+	c->nread = 0;
+}
+
 static int load_file(struct config *c, struct root *root, const char *file, bool must_exist)
 {
 	char *buf = NULL;
@@ -58,6 +88,11 @@ static int load_file(struct config *c, struct root *root, const char *file, bool
 	}
 	/* The fingerprint covers exactly the bytes parsed, file after file. */
 	sha256_update(&c->hash, buf, len);
+	err = remember(c, file);
+	if (err < 0) {
+		free(buf);
+		return err;
+	}
 	err = config_parse_buffer(c, file, buf, len);
 	free(buf);
 	return err;
@@ -70,23 +105,35 @@ static bool conf_name(const char *name)
 	return name[0] != '.' && n > 5 && !strcmp(name + n - 5, ".conf");
 }
 
+static const char *const layers[] = { "/usr/lib/gpupass.d", "/etc/gpupass.d", "/run/gpupass.d" };
+#define LAYERS (sizeof(layers) / sizeof(layers[0]))
+
 /*
- * The first CONFIG_FILES_MAX + 1 names of /etc/gpupass.d/\*.conf in strcmp
- * order, like modprobe.d, whatever order the directory lists them in, and
- * how many there are: the ones read are the same on every machine, and the
- * first one left out can be named.
+ * The first CONFIG_FILES_MAX + 1 drop-in names of all layers in strcmp
+ * order, like modprobe.d, whatever order the directories list them in, each
+ * with the last layer that has it, and how many there are: the ones read are
+ * the same on every machine, and the first one left out can be named.
  */
 struct dropins {
 	char *names[CONFIG_FILES_MAX + 1];
+	unsigned char layer[CONFIG_FILES_MAX + 1];
 	unsigned int n;
-	unsigned int total;
+	unsigned int total;	  /* a name past the cap in two layers counts twice */
+	unsigned int layers_seen; /* bit i: layers[i] has a drop-in */
 };
 
-static int keep_name(struct dropins *d, const char *name)
+static int keep_name(struct dropins *d, const char *name, unsigned int layer)
 {
-	unsigned int i = d->n;
+	unsigned int i;
 	char *s;
 
+	d->layers_seen |= 1u << layer;
+	for (i = 0; i < d->n; i++) {
+		if (!strcmp(d->names[i], name)) {
+			d->layer[i] = layer; /* a later layer overrides */
+			return 0;
+		}
+	}
 	d->total++;
 	while (i > 0 && strcmp(d->names[i - 1], name) > 0)
 		i--;
@@ -98,32 +145,68 @@ static int keep_name(struct dropins *d, const char *name)
 	if (d->n == CONFIG_FILES_MAX + 1)
 		free(d->names[--d->n]);
 	memmove(&d->names[i + 1], &d->names[i], (d->n - i) * sizeof(*d->names));
+	memmove(&d->layer[i + 1], &d->layer[i], (d->n - i) * sizeof(*d->layer));
 	d->names[i] = s;
+	d->layer[i] = layer;
 	d->n++;
 	return 0;
 }
 
-static int list_dropins(struct root *root, const char *dir, struct dropins *d)
+static int list_dropins(struct root *root, unsigned int layer, struct dropins *d)
 {
 	struct dirent *de;
 	int err = 0;
 	DIR *dh;
 
-	dh = root_opendir_in_root(root, dir);
+	dh = root_opendir_in_root(root, layers[layer]);
 	if (!dh)
 		return errno == ENOENT ? 0 : -errno;
 	while (err >= 0 && (de = readdir(dh)))
 		if (conf_name(de->d_name))
-			err = keep_name(d, de->d_name);
+			err = keep_name(d, de->d_name, layer);
 	closedir(dh);
-	while (err < 0 && d->n) /* all or nothing */
-		free(d->names[--d->n]);
 	return err;
+}
+
+/* Every layer's names; a layer that cannot be listed is reported and left out. */
+static int list_layers(struct config *c, struct root *root, struct dropins *d)
+{
+	unsigned int l;
+	int err;
+
+	for (l = 0; l < LAYERS; l++) {
+		err = list_dropins(root, l, d);
+		if (err == -ENOMEM)
+			return err;
+		if (err < 0) {
+			ERR_ERRNO(err, "%s: cannot list: %m, ignoring it", layers[l]);
+			c->errors++;
+		}
+	}
+	if (d->total > CONFIG_FILES_MAX) {
+		unsigned int l1 = d->layer[CONFIG_FILES_MAX];
+		bool one = d->layers_seen == 1u << l1;
+
+		ERR("%s: %u .conf files, more than the limit of %d: reading the first %d in name order and ignoring %u, from '%s' on; merge some of them",
+		    one ? layers[l1] : "/usr/lib, /etc and /run/gpupass.d", d->total,
+		    CONFIG_FILES_MAX, CONFIG_FILES_MAX, d->total - CONFIG_FILES_MAX,
+		    d->names[CONFIG_FILES_MAX]);
+		c->errors++;
+	}
+	return 0;
+}
+
+/* A drop-in linked to /dev/null masks the same name in the earlier layers, as in systemd. */
+static bool masked(struct root *root, const char *path)
+{
+	char target[64];
+
+	return root_readlink_in_root(root, path, target, sizeof(target)) >= 0 &&
+	       !strcmp(target, "/dev/null");
 }
 
 int config_load(struct config *c, struct root *root, const char *file)
 {
-	static const char dir[] = "/etc/gpupass.d";
 	struct dropins d = { .n = 0 };
 	unsigned int i;
 	char path[512];
@@ -132,22 +215,14 @@ int config_load(struct config *c, struct root *root, const char *file)
 	if (file)
 		return load_file(c, root, file, true);
 	err = load_file(c, root, "/etc/gpupass.conf", false);
-	if (err < 0)
-		return err;
-	err = list_dropins(root, dir, &d);
-	if (err < 0) {
-		ERR_ERRNO(err, "%s: cannot list: %m, ignoring it", dir);
-		c->errors++;
-		err = 0;
-	} else if (d.total > CONFIG_FILES_MAX) {
-		ERR("%s: %u .conf files, more than the limit of %d: reading the first %d in name order and ignoring %u, from '%s' on; merge some of them",
-		    dir, d.total, CONFIG_FILES_MAX, CONFIG_FILES_MAX, d.total - CONFIG_FILES_MAX,
-		    d.names[CONFIG_FILES_MAX]);
-		c->errors++;
-	}
+	if (err >= 0)
+		err = list_layers(c, root, &d);
 	for (i = 0; i < d.n && i < CONFIG_FILES_MAX && err >= 0; i++) {
-		snprintf(path, sizeof(path), "%s/%s", dir, d.names[i]);
-		err = load_file(c, root, path, false);
+		snprintf(path, sizeof(path), "%s/%s", layers[d.layer[i]], d.names[i]);
+		if (masked(root, path))
+			DBG("%s: a link to /dev/null, masking %s", path, d.names[i]);
+		else
+			err = load_file(c, root, path, false);
 	}
 	for (i = 0; i < d.n; i++)
 		free(d.names[i]);

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include <errno.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "base/json.h"
 #include "base/path.h"
@@ -137,7 +138,12 @@ static void print_report(const void *r, FILE *f)
 	status_print(r, f);
 }
 
+const char *status_path(const struct report *r)
+{
+	return strcmp(r->mode, "early") ? APPLY_PATH : STATUS_PATH;
+}
+
 int status_write(struct root *root, const struct report *r)
 {
-	return status_write_json(root, STATUS_PATH, print_report, r);
+	return status_write_json(root, status_path(r), print_report, r);
 }

@@ -1,8 +1,11 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * /run/gpupass/status.json: what a run did, per device, with the config's
- * fingerprint and timings.  The early run writes it in the initramfs and it
- * survives the switch to the real root (/run is carried over).
+ * What a run did, per device, with the config's fingerprint and timings.
+ * The early run writes /run/gpupass/status.json in the initramfs and it
+ * survives the switch to the real root (/run is carried over): it is the
+ * boot's record, and its fingerprint is the config the initramfs holds.  A
+ * run-time 'gpupass apply' writes /run/gpupass/apply.json instead, so that
+ * it never hides what the boot did.
  */
 #ifndef GPUPASS_STATUS_H
 #define GPUPASS_STATUS_H
@@ -13,6 +16,7 @@
 #include "policy/plan.h"
 
 #define STATUS_PATH "/run/gpupass/status.json"
+#define APPLY_PATH "/run/gpupass/apply.json"
 #define STATUS_FORMAT 1
 
 struct timings {
@@ -40,7 +44,12 @@ struct root;
 /* Write what @print prints to @path (under /run/gpupass) under @root, atomically. */
 int status_write_json(struct root *root, const char *path, void (*print)(const void *arg, FILE *f),
 		      const void *arg);
-/* Write @r to STATUS_PATH under @root.  Returns 0 or -errno (not logged). */
+/*
+ * Write @r under @root: to STATUS_PATH for the early run (mode "early"), to
+ * APPLY_PATH for any other.  Returns 0 or -errno (not logged).
+ */
 int status_write(struct root *root, const struct report *r);
+/* The file status_write() writes @r to. */
+const char *status_path(const struct report *r);
 
 #endif

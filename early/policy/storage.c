@@ -27,7 +27,8 @@ static struct {
 struct guard {
 	struct root *root, *sys;
 	struct storage *st;
-	bool boot; /* the early run: no /dev/disk links, no libblkid */
+	bool boot;   /* the early run: no /dev/disk links, no libblkid */
+	bool chroot; /* an image built in a chroot: /proc tells of the build host */
 };
 
 static void unresolved(struct guard *g, const char *fmt, ...) GP_PRINTF(2, 3);
@@ -248,15 +249,23 @@ static void from_mountinfo(struct guard *g)
 			   type, source);
 	}
 	/* A chroot (an image built for another root) sees no mount at its "/". */
-	if (buf && !root_seen)
+	if (buf && !root_seen && g->chroot)
+		unresolved(
+		    g,
+		    "the image was built in a chroot whose / is no mount of its own, so the disk it boots from cannot be known; build the image on the system itself, or with its root mounted at the chroot's /");
+	else if (buf && !root_seen)
 		unresolved(g, "/ is not in /proc/self/mountinfo (is this a chroot?)");
 	free(buf);
 }
 
 static void from_swaps(struct guard *g)
 {
-	char *buf = read_table(g, "/proc/swaps", TABLE_MAX), *save = NULL, *line, dev[256],
-	     type[32];
+	char *buf, *save = NULL, *line, dev[256], type[32];
+
+	/* In a chroot they are the build host's swaps; fstab says the target's. */
+	if (g->chroot)
+		return;
+	buf = read_table(g, "/proc/swaps", TABLE_MAX);
 
 	for (line = buf ? strtok_r(buf, "\n", &save) : NULL; line;
 	     line = strtok_r(NULL, "\n", &save))
@@ -264,6 +273,18 @@ static void from_swaps(struct guard *g)
 		    !protect_spec(g, dev, "swap (in use now)"))
 			unresolved(g, "swap on %s cannot be traced to a PCI function", dev);
 	free(buf);
+}
+
+/*
+ * Built in a chroot, /proc/cmdline is the build host's: the target's root=
+ * and resume= name what its fstab names, so each UUID=, LABEL=... traced
+ * there is recorded, and the boot does not have to trace it before udev.
+ */
+static void known_spec(struct storage *st, const char *spec)
+{
+	if (strchr(spec, '=') && spec[0] != '/' && st->nspecs < STORAGE_SPECS_MAX &&
+	    strlen(spec) < sizeof(st->specs[0]))
+		strcpy(st->specs[st->nspecs++], spec);
 }
 
 /* fstab: "SPEC MOUNTPOINT TYPE ...". */
@@ -291,6 +312,8 @@ static void from_fstab(struct guard *g)
 			continue;
 		if (!protect_spec(g, spec, what))
 			unresolved(g, "%s: %s cannot be traced to a PCI function", what, spec);
+		else if (g->chroot)
+			known_spec(g->st, spec);
 	}
 	free(buf);
 }
@@ -352,7 +375,7 @@ static void from_cmdline(struct guard *g, bool known_ok)
 
 void storage_protected(struct root *root, struct root *sys, struct storage *st)
 {
-	struct guard g = { root, sys, st, false };
+	struct guard g = { root, sys, st, false, root_chrooted(root) == 1 };
 
 	memset(st, 0, sizeof(*st));
 	if (!sys) {
@@ -362,7 +385,9 @@ void storage_protected(struct root *root, struct root *sys, struct storage *st)
 	from_mountinfo(&g);
 	from_swaps(&g);
 	from_fstab(&g);
-	from_cmdline(&g, false);
+	/* The build host's command line says nothing about the target's. */
+	if (!g.chroot)
+		from_cmdline(&g, false);
 }
 
 /* One line of STORAGE_BAKED: "protect ADDR WHY", "spec SPEC" or "unresolved WHY". */
@@ -392,7 +417,7 @@ static void baked_line(struct guard *g, char *line, unsigned int n)
 
 void storage_boot(struct root *root, struct root *sys, struct storage *st)
 {
-	struct guard g = { root, sys, st, true };
+	struct guard g = { root, sys, st, true, false };
 	char *buf = NULL, *save = NULL, *line;
 	unsigned int n = 0;
 	size_t len;

@@ -40,7 +40,13 @@ struct storage {
 };
 
 struct root;
-/* The running system (or a captured tree): mountinfo, swaps, fstab, /proc/cmdline. */
+/*
+ * The running system (or a captured tree): mountinfo, swaps, fstab,
+ * /proc/cmdline.  In a chroot (root_chrooted()) swaps and the command line
+ * are the build host's and are left out: the chroot's / must be a mount of
+ * its own (its disk is traced as usual), its fstab says the rest, and the
+ * UUID=/LABEL= specs traced there are recorded for the boot's root=.
+ */
 void storage_protected(struct root *root, struct root *sys, struct storage *st);
 /* The early run: STORAGE_BAKED from the image, and root=/resume= of this boot. */
 void storage_boot(struct root *root, struct root *sys, struct storage *st);

@@ -1,5 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-/* apply and plan: build the plan, carry it out, write status.json. */
+/*
+ * apply and plan: build the plan, carry it out, write the record (status.json
+ * at boot, apply.json at run time: status.h).
+ */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -38,8 +41,9 @@ static void write_status(struct ctx *x)
 	x->r.t.total_us = clock_us(CLOCK_MONOTONIC) - x->r.t.total_us;
 	err = status_write(x->root, &x->r);
 	if (err < 0) {
-		WRN("cannot write %s: %s; 'gpupass status' will not know what happened at boot",
-		    STATUS_PATH, root_strerror(err));
+		WRN("cannot write %s: %s; 'gpupass status' will not know what %s",
+		    status_path(&x->r), root_strerror(err),
+		    x->o.early ? "happened at boot" : "this run did");
 	}
 }
 

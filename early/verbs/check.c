@@ -1,8 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * check [FILE]: the config's grammar, then on a running system (or a captured
- * tree) the IOMMU, the driver modules, the storage guard, rules that disagree
- * on a device, and the later stage's prerequisites.
+ * check [--kver VERSION] [FILE]: the config's grammar, then on a running
+ * system (or a captured tree) the IOMMU, the driver modules, the storage
+ * guard, rules that disagree on a device, and the later stage's
+ * prerequisites.  The initramfs hooks run it for the kernel the image is
+ * for (--kver): modules are looked up in that kernel's tree, and the IOMMU
+ * state, which only the running kernel shows, is not judged for another
+ * kernel or in a chroot (the build host's).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -20,10 +24,30 @@
 #include "late/late.h"
 #include "verbs/cli.h"
 
+/* The kernel the checks are for: --kver, else the running one. */
+static const char *kernel(struct ctx *x, struct utsname *u)
+{
+	if (uname(u) < 0)
+		snprintf(u->release, sizeof(u->release), "(unknown)");
+	return x->o.kver ? x->o.kver : u->release;
+}
+
 static unsigned int check_iommu(struct ctx *x, struct devices *ds)
 {
+	struct utsname u;
+	const char *kver = kernel(x, &u);
 	char fix[400];
 
+	if (strcmp(kver, u.release)) {
+		printf(
+		    "iommu: not checked: the image is for kernel %s, and only the running one (%s) shows its IOMMU state\n",
+		    kver, u.release);
+		return 0;
+	}
+	if (root_chrooted(x->root) == 1) {
+		printf("iommu: not checked: in a chroot, the IOMMU state is the build host's\n");
+		return 0;
+	}
 	if (devices_iommu_present(ds))
 		return 0;
 	ERR("the IOMMU is off (no IOMMU groups in sysfs): %s",
@@ -36,10 +60,12 @@ static unsigned int check_modules(struct ctx *x)
 	struct modload *m = NULL;
 	unsigned int i, k, errors = 0;
 	struct utsname u;
+	const char *kver = kernel(x, &u);
 
 	if (modload_new(&m, x->root, x->sys) < 0)
 		return 1;
-	uname(&u);
+	if (x->o.kver)
+		modload_set_kver(m, x->o.kver);
 	for (i = 0; i < x->c.nrules; i++) {
 		const char *drv = x->c.rules[i].driver;
 
@@ -47,9 +73,9 @@ static unsigned int check_modules(struct ctx *x)
 			;
 		if (k < i || x->c.rules[i].kind == RULE_MDEV || modload_available(m, drv) >= 0)
 			continue;
-		ERR("driver %s (rule at %s:%u) is not built in, not loaded, and kernel %s has no module for it; install it or fix driver=",
+		ERR("driver %s (rule at %s:%u) is not built in, %sand kernel %s has no module for it; install it or fix driver=",
 		    drv, x->c.rules[i].file ? x->c.rules[i].file : "kernel command line",
-		    x->c.rules[i].line, u.release);
+		    x->c.rules[i].line, strcmp(kver, u.release) ? "" : "not loaded, ", kver);
 		errors++;
 	}
 	modload_free(m);

@@ -16,6 +16,7 @@
 
 struct opts {
 	const char *root, *sysfs, *config;
+	const char *kver; /* check: the kernel the image is for (--kver) */
 	bool early, late, dry_run, json, all;
 };
 
@@ -47,6 +48,7 @@ int cmd_list(struct ctx *x);
 int cmd_release(struct ctx *x);
 int cmd_xml(struct ctx *x);
 int cmd_protected(struct ctx *x);
+int cmd_fingerprint(struct ctx *x);
 /* The later stage: apply --late [PARENT...] (apply_late.c), mdev list|start|remove (mdev.c). */
 int cmd_apply_late(struct ctx *x);
 int cmd_mdev(struct ctx *x);

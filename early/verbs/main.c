@@ -31,6 +31,7 @@ enum {
 	O_DRY_RUN = 1 << 2,
 	O_JSON = 1 << 3,
 	O_ALL = 1 << 4,
+	O_KVER = 1 << 5,
 };
 
 /*
@@ -53,9 +54,10 @@ static const struct verb {
 	{ "list", cmd_list, O_JSON, "list [--json]", "PCI devices by IOMMU group, GPUs and claims marked" },
 	{ "release", cmd_release, O_ALL | O_DRY_RUN, "release SEL...|--all", "give devices back to their normal drivers" },
 	{ "xml", cmd_xml, 0, "xml SEL|UUID", "libvirt <hostdev> element for a claimed device or mdev" },
-	{ "check", cmd_check, 0, "check [FILE]", "validate the config and the system; exit 1 on errors" },
+	{ "check", cmd_check, O_KVER, "check [--kver VER] [FILE]", "validate the config and the system; exit 1 on errors" },
 	{ "modules", cmd_modules, O_JSON, "modules [--json]", "print the kernel modules the config needs" },
 	{ "protected", cmd_protected, 0, "protected", "the PCI functions holding the host's disks (for the hooks)" },
+	{ "fingerprint", cmd_fingerprint, 0, "fingerprint [files]", "the config's SHA-256, or the files it covers (for the hooks)" },
 	{ "mdev", cmd_mdev, O_JSON, "mdev list [--json]\nmdev start|remove UUID...", "configured and existing mdevs, and the types on offer\nmake a configured mdev now, or remove an mdev" },
 	/* clang-format on */
 };
@@ -75,6 +77,7 @@ static const struct opt {
 	{ { "dry-run", no_argument, NULL, 'n' }, O_DRY_RUN, "", "print what would be done, change nothing" },
 	{ { "json", no_argument, NULL, 'j' }, O_JSON, "", "JSON output" },
 	{ { "all", no_argument, NULL, 'a' }, O_ALL, "", "every device held by a driver_override" },
+	{ { "kver", required_argument, NULL, 'k' }, O_KVER, " VER", "the kernel an initramfs is built for (default: running)" },
 	{ { "debug", no_argument, NULL, 'd' }, OPT_GLOBAL, "", "log debug messages too" },
 	{ { "modules", no_argument, NULL, 'm' }, OPT_GLOBAL, "", "same as the modules verb" },
 	{ { "help", no_argument, NULL, 'h' }, OPT_GLOBAL, "", "show this help (gpupass VERB --help: that verb's)" },
@@ -157,8 +160,8 @@ static void usage(FILE *f)
 	fputs(
 	    "\n"
 	    "SEL is lspci's syntax: vendor:device[:class] or [[domain:]bus:]slot.func.\n"
-	    "Config: /etc/gpupass.conf, /etc/gpupass.d/*.conf; see gpupass.conf(5) and gpupass(8).\n"
-	    "gpupass VERB --help shows one verb's usage.\n",
+	    "Config: /etc/gpupass.conf, then {/usr/lib,/etc,/run}/gpupass.d/*.conf by name;\n"
+	    "see gpupass.conf(5) and gpupass(8).  gpupass VERB --help shows one verb's usage.\n",
 	    f);
 }
 
@@ -222,6 +225,9 @@ static void set_opt(struct opts *o, struct parsed *p, int ch)
 		break;
 	case 'm':
 		p->modules = true;
+		break;
+	case 'k':
+		o->kver = optarg;
 		break;
 	case 'h':
 		p->help = true;

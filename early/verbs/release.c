@@ -22,6 +22,9 @@ struct release {
 	unsigned int nsel;
 	struct gp_device *devs; /* held devices selected, released in address order */
 	unsigned int n;
+	struct pcidev_link *links;	 /* per device: its driver link, settled */
+	char (*probed)[DRIVER_NAME_MAX]; /* per device: the link right after the probe */
+	bool *done;			 /* per device: released (else failed, logged) */
 };
 
 static int collect(struct gp_device *dev, struct pci_dev *pd, void *data)
@@ -76,38 +79,91 @@ static int release_device(struct root *sys, const struct gp_device *d, char *aft
 	return *after ? 0 : -ENODEV;
 }
 
-/* Returns 0 when the device ended off VFIO, 1 otherwise. */
-static int release_one(struct release *r, const struct gp_device *d)
+/*
+ * What became of @d once its driver link settled: @probed is the driver
+ * right after the probe, @after the one now.  Returns 0, or 1 when it is
+ * still on a VFIO driver.
+ */
+static int report(const struct gp_device *d, const char *probed, const char *after, bool settled)
 {
-	char after[DRIVER_NAME_MAX];
-	int err;
+	char note[128] = "";
 
-	if (r->x->o.dry_run) {
-		printf("%s [%04x:%04x]: would release it from %s\n", d->name, d->vendor, d->device,
-		       *d->driver ? d->driver : "its driver_override");
+	if (!settled)
+		snprintf(
+		    note, sizeof(note),
+		    " (its driver link was still changing after %d ms; the kernel log says more)",
+		    PCIDEV_SETTLE_MAX_MS);
+
+	if (!*after && *probed) {
+		printf(
+		    "%s [%04x:%04x]: released, but %s gave it up again after probing it (the kernel log says why): no driver has it%s\n",
+		    d->name, d->vendor, d->device, probed, note);
 		return 0;
 	}
-	err = release_device(r->x->sys, d, after, sizeof(after));
-	if (err == -ENODEV) {
-		printf("%s [%04x:%04x]: released, no driver took it\n", d->name, d->vendor,
-		       d->device);
+	if (!*after) {
+		printf("%s [%04x:%04x]: released, no driver took it%s\n", d->name, d->vendor,
+		       d->device, note);
 		return 0;
 	}
-	if (err < 0)
-		return 1;
 	if (driver_vfio_safe(after) && strcmp(after, "pcieport")) {
 		ERR("%s [%04x:%04x]: still on %s after release (vfio-pci.ids= or a new_id still matches it)",
 		    d->name, d->vendor, d->device, after);
 		return 1;
 	}
-	printf("%s [%04x:%04x]: released, now on %s\n", d->name, d->vendor, d->device, after);
+	printf("%s [%04x:%04x]: released, now on %s%s\n", d->name, d->vendor, d->device, after,
+	       note);
 	return 0;
+}
+
+/* Release device @i; the outcome is reported once all the links have settled. */
+static void release_one(struct release *r, unsigned int i)
+{
+	const struct gp_device *d = &r->devs[i];
+	int err;
+
+	if (r->x->o.dry_run) {
+		printf("%s [%04x:%04x]: would release it from %s\n", d->name, d->vendor, d->device,
+		       *d->driver ? d->driver : "its driver_override");
+		return;
+	}
+	r->links[i].addr = d->addr;
+	err = release_device(r->x->sys, d, r->links[i].driver, sizeof(r->links[i].driver));
+	r->done[i] = err >= 0 || err == -ENODEV;
+	snprintf(r->probed[i], sizeof(r->probed[i]), "%s", r->links[i].driver);
+}
+
+/*
+ * Release every device, then wait once for their driver links to settle
+ * (the link right after the probe is not the end of it), then report.
+ * Returns the number of devices that did not end off VFIO.
+ */
+static unsigned int release_all(struct release *r)
+{
+	unsigned int i, failed = 0;
+	bool settled;
+
+	r->links = calloc(r->n, sizeof(*r->links));
+	r->probed = calloc(r->n, sizeof(*r->probed));
+	r->done = calloc(r->n, sizeof(*r->done));
+	if (!r->links || !r->probed || !r->done) {
+		ERR("out of memory; nothing was released");
+		return r->n;
+	}
+	for (i = 0; i < r->n; i++)
+		release_one(r, i);
+	if (r->x->o.dry_run)
+		return 0;
+	settled = pcidev_settle(r->x->sys, r->links, r->n) == 0;
+	for (i = 0; i < r->n; i++)
+		failed +=
+		    r->done[i] ? report(&r->devs[i], r->probed[i], r->links[i].driver, settled) : 1;
+	return failed;
 }
 
 int cmd_release(struct ctx *x)
 {
 	struct release r = { .x = x };
-	unsigned int i, failed = 0;
+	unsigned int failed = 0;
 	int err;
 
 	if (!x->o.all && x->argc == 0) {
@@ -128,11 +184,14 @@ int cmd_release(struct ctx *x)
 	}
 	if (r.n)
 		qsort(r.devs, r.n, sizeof(*r.devs), by_name);
-	for (i = 0; i < r.n; i++)
-		failed += release_one(&r, &r.devs[i]);
+	if (r.n)
+		failed = release_all(&r);
 	if (r.n == 0)
 		printf(
 		    "nothing to release: no selected device is held by vfio or a driver_override\n");
 	free(r.devs);
+	free(r.links);
+	free(r.probed);
+	free(r.done);
 	return failed ? 1 : 0;
 }

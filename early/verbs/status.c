@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * status: for each rule, the devices it selects, where they are now, their
- * IOMMU group's viability and what happened at boot; a warning when the
- * initramfs that booted holds another config than /etc.  Exit 0 only when
+ * IOMMU group's viability, what happened at boot and at the latest run-time
+ * apply; for mdev and sriov rules, whether the mdev and the VFs are as the
+ * config says now (apply --late's dry run); a warning when the initramfs
+ * that booted holds another config than the one now.  Exit 0 only when
  * every rule is satisfied.
  */
 #include <stdio.h>
@@ -15,16 +17,19 @@
 #include "pci/devices.h"
 #include "policy/bootrec.h"
 #include "policy/plan.h"
+#include "late/late.h"
 #include "verbs/cli.h"
 
 struct status {
 	struct ctx *x;
 	struct plan p;
-	struct boot_record b;
+	struct late now;      /* the mdev and sriov rules now: apply --late --dry-run */
+	struct boot_record b; /* the boot: status.json (the early run), late.json */
+	struct boot_record a; /* the latest run-time apply: apply.json */
 	bool stale;
 	bool bad_record; /* status.json is there but could not be read (logged) */
 	const char *fix;
-	unsigned int satisfied, claim_rules;
+	unsigned int satisfied, rules, claims;
 };
 
 static const char *device_state(const struct action *a)
@@ -62,6 +67,75 @@ static bool rule_satisfied(const struct status *s, const struct rule *r)
 	return claimed > 0 || r->optional;
 }
 
+static const struct late_mdev *now_mdev(const struct status *s, const struct rule *r)
+{
+	unsigned int i;
+
+	for (i = 0; i < s->now.nmdevs; i++)
+		if (s->now.mdevs[i].rule == r)
+			return &s->now.mdevs[i];
+	return NULL;
+}
+
+static const struct late_sriov *now_sriov(const struct status *s, const struct rule *r)
+{
+	unsigned int i;
+
+	for (i = 0; i < s->now.nsriov; i++)
+		if (s->now.sriov[i].rule == r)
+			return &s->now.sriov[i];
+	return NULL;
+}
+
+/*
+ * An mdev or sriov rule now, in a word, and whether that satisfies it: the
+ * mdev exists (or is start=manual), the PF has its VFs, each on its driver.
+ */
+static const char *late_state(const struct status *s, const struct rule *r, const char **reason,
+			      bool *ok)
+{
+	const struct late_mdev *m = now_mdev(s, r);
+	const struct late_sriov *v = now_sriov(s, r);
+	int res = m ? (int)m->o.result : v ? (int)v->o.result : -1;
+
+	*reason = m ? m->o.reason : v ? v->o.reason : "not looked at (out of memory)";
+	*ok = m ? res == MDEV_EXISTS || (res == MDEV_PENDING && r->start_manual) : res == SRIOV_OK;
+	if (m && res == MDEV_EXISTS)
+		return "exists";
+	if (m && res == MDEV_PENDING && !r->start_manual)
+		*reason = "no mdev with this UUID now";
+	if (m && res == MDEV_PENDING)
+		return r->start_manual ? "not started" : "missing";
+	if (m && res == MDEV_SKIPPED)
+		return "parent not ready";
+	if (v && res == SRIOV_OK)
+		return "as configured";
+	if (v && res == SRIOV_PENDING)
+		return "not as configured";
+	if (v && res == SRIOV_SKIPPED)
+		return "PF not ready";
+	return "failed";
+}
+
+static bool rule_ok(const struct status *s, const struct rule *r)
+{
+	const char *reason;
+	bool ok;
+
+	if (r->kind == RULE_CLAIM)
+		return rule_satisfied(s, r);
+	late_state(s, r, &reason, &ok);
+	return ok;
+}
+
+/* Every rule holds now, the initramfs is current, and (with claim rules) the boot
+ * left a record: without one, the next boot will not claim anything either. */
+static bool all_satisfied(const struct status *s)
+{
+	return s->satisfied == s->rules && !s->stale && (s->b.present || !s->claims) &&
+	       !s->bad_record;
+}
+
 /* The command that rebuilds whichever initramfs generator this system uses. */
 static const char *rebuild_command(struct root *root)
 {
@@ -88,6 +162,15 @@ static void print_boot(const struct status *s)
 	else
 		printf("boot: gpupass ran (%s) %lld ms after the kernel started\n", s->b.mode,
 		       s->b.started_ms);
+	/* When it ran is in --json: the text stays the same from run to run. */
+	if (s->a.present && s->a.disabled)
+		printf("apply: the latest run-time 'gpupass apply' found gpupass disabled by %s\n",
+		       s->a.disabled_by);
+	else if (s->a.present)
+		printf("apply: a run-time 'gpupass apply' ran since (%s)%s\n", APPLY_PATH,
+		       strcmp(s->a.config_sha256, s->x->r.config_sha256)
+			   ? ", with another config than the one now"
+			   : "");
 }
 
 /* For a device an earlier rule selects too: which rule applies. */
@@ -104,6 +187,7 @@ static const char *overlap_note(const struct overlap *o, char *buf, size_t size)
 static void print_device(const struct status *s, const struct action *a, const struct overlap *o)
 {
 	const struct boot_device *bd = bootrec_find(&s->b, &a->dev.addr);
+	const struct boot_device *ad = bootrec_find(&s->a, &a->dev.addr);
 	char group[16], note[400];
 
 	snprintf(group, sizeof(group), a->dev.group < 0 ? "-" : "%d", a->dev.group);
@@ -113,19 +197,46 @@ static void print_device(const struct status *s, const struct action *a, const s
 		printf(", %s%s%s", device_state(a), *a->reason ? ": " : "", a->reason);
 	if (bd)
 		printf(" (at boot: %s%s%s)", bd->result, *bd->reason ? ", " : "", bd->reason);
+	if (ad)
+		printf(" (by apply: %s%s%s)", ad->result, *ad->reason ? ", " : "", ad->reason);
 	if (o)
 		printf(" (%s)", overlap_note(o, note, sizeof(note)));
 	putchar('\n');
 }
 
+/* An mdev or sriov rule: the state now, and each VF with its driver now. */
+static void print_late_rule(const struct status *s, const struct rule *r)
+{
+	const struct late_sriov *v = now_sriov(s, r);
+	const char *reason, *state;
+	unsigned int i;
+	bool ok;
+
+	state = late_state(s, r, &reason, &ok);
+	printf("  now: %s%s%s%s\n", state, *reason ? ": " : "", reason,
+	       ok || !strcmp(state, "failed") ? "" : "; 'gpupass apply --late' redoes it");
+	for (i = 0; v && i < v->o.nvfs; i++) {
+		char addr[PCI_ADDR_LEN];
+
+		printf("  VF %s: %s\n", pci_addr_str(&v->o.vfs[i].addr, addr),
+		       *v->o.vfs[i].driver ? v->o.vfs[i].driver : "no driver");
+	}
+}
+
 static void print_rule(struct status *s, const struct rule *r)
 {
-	char origin[300], text[512];
+	char origin[300], text[512], target[DRIVER_NAME_MAX + 8] = "";
 	unsigned int i;
-	bool ok = rule_satisfied(s, r);
+	bool ok = rule_ok(s, r);
 
-	printf("rule %s: %s (-> %s): %s\n", rule_origin(r, origin, sizeof(origin)),
-	       rule_format(r, text, sizeof(text)), r->driver, ok ? "ok" : "NOT SATISFIED");
+	if (r->kind != RULE_MDEV)
+		snprintf(target, sizeof(target), " (-> %s)", r->driver);
+	printf("rule %s: %s%s: %s\n", rule_origin(r, origin, sizeof(origin)),
+	       rule_format(r, text, sizeof(text)), target, ok ? "ok" : "NOT SATISFIED");
+	if (r->kind != RULE_CLAIM) {
+		print_late_rule(s, r);
+		return;
+	}
 	for (i = 0; i < s->p.n; i++)
 		if (s->p.acts[i].rule == r)
 			print_device(s, &s->p.acts[i], NULL);
@@ -157,23 +268,23 @@ static void print_text(struct status *s)
 		printf(
 		    "iommu: off (no IOMMU groups): vfio-pci cannot take devices; see 'gpupass check'\n");
 	for (i = 0; i < s->x->c.nrules; i++)
-		if (s->x->c.rules[i].kind == RULE_CLAIM)
-			print_rule(s, &s->x->c.rules[i]);
+		print_rule(s, &s->x->c.rules[i]);
 	if (s->b.nlate)
-		printf("later stage:\n");
+		printf("later stage, as it last recorded:\n");
 	for (i = 0; i < s->b.nlate; i++)
 		printf("  %s\n", s->b.late[i]);
 	if (s->stale)
 		printf(
-		    "warning: the initramfs that booted holds another config than /etc/gpupass.conf; run '%s' and reboot\n",
+		    "warning: the initramfs that booted holds another config than the one now; run '%s' and reboot\n",
 		    s->fix);
-	printf("%u of %u claim rules satisfied\n", s->satisfied, s->claim_rules);
+	printf("%u of %u rules satisfied\n", s->satisfied, s->rules);
 }
 
 static void json_device(struct json *j, const struct status *s, const struct action *a,
 			const struct overlap *o)
 {
 	const struct boot_device *bd = bootrec_find(&s->b, &a->dev.addr);
+	const struct boot_device *ad = bootrec_find(&s->a, &a->dev.addr);
 	char note[400];
 
 	json_object_begin(j, NULL);
@@ -184,7 +295,37 @@ static void json_device(struct json *j, const struct status *s, const struct act
 	json_string(j, "reason", o ? overlap_note(o, note, sizeof(note)) : a->reason);
 	json_string(j, "boot_result", bd ? bd->result : NULL);
 	json_string(j, "boot_reason", bd ? bd->reason : NULL);
+	json_string(j, "apply_result", ad ? ad->result : NULL);
+	json_string(j, "apply_reason", ad ? ad->reason : NULL);
 	json_object_end(j);
+}
+
+/* An mdev or sriov rule: its state now, and for sriov each VF with its driver now. */
+static void json_late_rule(struct json *j, const struct status *s, const struct rule *r)
+{
+	const struct late_sriov *v = now_sriov(s, r);
+	char addr[PCI_ADDR_LEN];
+	const char *reason, *state;
+	unsigned int i;
+	bool ok;
+
+	state = late_state(s, r, &reason, &ok);
+	json_string(j, "parent", pci_addr_str(&r->parent, addr));
+	if (r->kind == RULE_MDEV)
+		json_string(j, "uuid", r->uuid);
+	json_bool(j, "satisfied", ok);
+	json_string(j, "state", state);
+	json_string(j, "reason", reason);
+	if (r->kind != RULE_SRIOV)
+		return;
+	json_array_begin(j, "vfs");
+	for (i = 0; v && i < v->o.nvfs; i++) {
+		json_object_begin(j, NULL);
+		json_string(j, "address", pci_addr_str(&v->o.vfs[i].addr, addr));
+		json_string(j, "driver", *v->o.vfs[i].driver ? v->o.vfs[i].driver : NULL);
+		json_object_end(j);
+	}
+	json_array_end(j);
 }
 
 static void json_rule(struct json *j, struct status *s, const struct rule *r)
@@ -194,7 +335,13 @@ static void json_rule(struct json *j, struct status *s, const struct rule *r)
 
 	json_object_begin(j, NULL);
 	json_string(j, "origin", rule_origin(r, origin, sizeof(origin)));
-	json_string(j, "target", r->driver);
+	json_string(j, "kind", rule_kind_name(r->kind));
+	json_string(j, "target", r->kind == RULE_MDEV ? NULL : r->driver);
+	if (r->kind != RULE_CLAIM) {
+		json_late_rule(j, s, r);
+		json_object_end(j);
+		return;
+	}
 	json_bool(j, "optional", r->optional);
 	json_bool(j, "satisfied", rule_satisfied(s, r));
 	json_array_begin(j, "devices");
@@ -239,37 +386,63 @@ static void print_json(struct status *s)
 	json_bool(&j, "disabled", s->b.disabled);
 	json_string(&j, "config_sha256", s->b.present ? s->b.config_sha256 : NULL);
 	json_object_end(&j);
+	json_object_begin(&j, "apply");
+	json_bool(&j, "recorded", s->a.present);
+	json_int(&j, "started_ms_after_boot", s->a.started_ms);
+	json_bool(&j, "disabled", s->a.disabled);
+	json_string(&j, "config_sha256", s->a.present ? s->a.config_sha256 : NULL);
+	json_object_end(&j);
 	json_string(&j, "config_sha256", s->x->r.config_sha256);
 	json_bool(&j, "initramfs_stale", s->stale);
 	json_string(&j, "fix", s->stale || !s->b.present ? s->fix : NULL);
 	json_bool(&j, "iommu", s->p.iommu);
 	json_array_begin(&j, "rules");
 	for (i = 0; i < s->x->c.nrules; i++)
-		if (s->x->c.rules[i].kind == RULE_CLAIM)
-			json_rule(&j, s, &s->x->c.rules[i]);
+		json_rule(&j, s, &s->x->c.rules[i]);
 	json_array_end(&j);
 	json_array_begin(&j, "late");
 	for (i = 0; i < s->b.nlate; i++)
 		json_string(&j, NULL, s->b.late[i]);
 	json_array_end(&j);
-	json_bool(&j, "satisfied",
-		  s->satisfied == s->claim_rules && !s->stale && (s->b.present || !s->claim_rules));
+	json_bool(&j, "satisfied", all_satisfied(s));
 	json_object_end(&j);
 }
 
 static int build(struct status *s)
 {
+	static const struct late_opts dry = { .dry = true };
 	struct devices *ds = NULL;
 	int err;
 
 	err = devices_open(&ds, s->x->sys);
 	if (err < 0)
 		return err;
-	log_mute(1); /* status reports refusals and groups itself */
+	log_mute(1); /* status reports refusals, groups and the later stage itself */
 	err = plan_build(&s->p, &s->x->c, ds);
+	if (err >= 0 && late_has_rules(&s->x->c, NULL, 0))
+		late_run(&s->now, &s->x->c, s->x->root, s->x->sys, &dry);
 	log_mute(0);
 	devices_close(ds);
 	return err;
+}
+
+/* A record that cannot be read is logged (what and where); the devices now are still worth showing. */
+static void load_records(struct status *s)
+{
+	if (bootrec_load(s->x->root, &s->b) < 0) {
+		bootrec_free(&s->b);
+		s->bad_record = true;
+	}
+	if (bootrec_load_apply(s->x->root, &s->a) < 0)
+		bootrec_free(&s->a);
+}
+
+static void status_free(struct status *s)
+{
+	plan_free(&s->p);
+	late_free(&s->now);
+	bootrec_free(&s->b);
+	bootrec_free(&s->a);
 }
 
 int cmd_status(struct ctx *x)
@@ -280,33 +453,25 @@ int cmd_status(struct ctx *x)
 
 	if (cli_open_roots(x, true) < 0 || cli_load_config(x, true) < 0)
 		return 1;
-	if (bootrec_load(x->root, &s.b) < 0) {
-		/* Logged (what and where); the devices now are still worth showing. */
-		bootrec_free(&s.b);
-		s.bad_record = true;
-	}
+	load_records(&s);
 	if (build(&s) < 0) {
-		bootrec_free(&s.b);
+		status_free(&s);
 		return 1;
 	}
 	s.fix = rebuild_command(x->root);
+	/* The early run's fingerprint is the config the initramfs holds; a
+	 * run-time apply reads /etc, so it says nothing about the image. */
 	s.stale = s.b.present && strcmp(s.b.config_sha256, x->r.config_sha256);
 	for (i = 0; i < x->c.nrules; i++) {
-		if (x->c.rules[i].kind != RULE_CLAIM)
-			continue;
-		s.claim_rules++;
-		s.satisfied += rule_satisfied(&s, &x->c.rules[i]);
+		s.satisfied += rule_ok(&s, &x->c.rules[i]);
+		s.claims += x->c.rules[i].kind == RULE_CLAIM;
 	}
+	s.rules = x->c.nrules;
 	if (x->o.json)
 		print_json(&s);
 	else
 		print_text(&s);
-	/* No record: whatever holds now, the next boot will not claim anything. */
-	err = s.satisfied == s.claim_rules && !s.stale && (s.b.present || !s.claim_rules) &&
-		      !s.bad_record
-		  ? 0
-		  : 1;
-	plan_free(&s.p);
-	bootrec_free(&s.b);
+	err = all_satisfied(&s) ? 0 : 1;
+	status_free(&s);
 	return err;
 }

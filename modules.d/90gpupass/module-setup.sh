@@ -8,7 +8,7 @@
 # the gpupass binary and /etc/gpupass.conf from instead of the running system;
 # the test suite uses it to build images without installing anything.
 
-# shellcheck disable=SC2154 # initdir, moddir, hostonly: set by dracut
+# shellcheck disable=SC2154 # initdir, moddir, hostonly, kernel: set by dracut
 
 # Modules every image needs, whatever the config says: the default driver, its
 # IOMMU backend, and pci-stub.  Names, not aliases, so instmods finds them.
@@ -23,22 +23,20 @@ _gpupass_bin() {
     fi
 }
 
-# The config files, in the order gpupass reads them: gpupass.conf, then
-# gpupass.d/*.conf by name (dracut runs with LC_ALL=C, so globs sort by byte).
+# The config files whose bytes the fingerprint covers, in the order gpupass
+# reads them (gpupass.conf, then the drop-ins of /usr/lib, /etc and /run
+# merged by name), one per line, as paths inside the root: the binary says,
+# so this module never repeats its file order.  Messages about the config
+# come from check in install().
 _gpupass_config_files() {
-    local _etc="$GPUPASS_ROOT/etc" _f
-    [[ -f $_etc/gpupass.conf ]] && printf '%s\n' "$_etc/gpupass.conf"
-    for _f in "$_etc"/gpupass.d/*.conf; do
-        [[ -f $_f ]] && printf '%s\n' "$_f"
-    done
-    return 0
+    _gpupass_run fingerprint files 2> /dev/null
 }
 
 # True when the config has at least one rule, so a host-only image needs us.
 _gpupass_has_rules() {
     local _f
     while read -r _f; do
-        grep -qE '^[[:space:]]*(claim|mdev|sriov)[[:space:]]' "$_f" && return 0
+        grep -qE '^[[:space:]]*(claim|mdev|sriov)[[:space:]]' "$GPUPASS_ROOT$_f" && return 0
     done < <(_gpupass_config_files)
     return 1
 }
@@ -87,7 +85,7 @@ installkernel() {
 
 # called by dracut
 install() {
-    local _f _line _hash
+    local _f _line _files
 
     inst_binary "$(_gpupass_bin)" /usr/sbin/gpupass
     # The static build (make's default) is that one file.  The dynamic one
@@ -98,30 +96,45 @@ install() {
             dwarn "gpupass: libkmod.so.2 not found, gpupass cannot load modules at boot"
     fi
 
+    # The merged config goes into the image as gpupass.conf and
+    # gpupass.d/NAME: the early run reads the same files in the same order,
+    # so the fingerprint it records is the one 'gpupass fingerprint' gives
+    # for this config now.
     inst_dir /etc/gpupass.d
+    _files=$(_gpupass_config_files) ||
+        dwarn "gpupass: 'gpupass fingerprint files' failed: the image holds no config, nothing is claimed at boot"
     while read -r _f; do
-        inst_simple "$_f" "/etc/${_f#"$GPUPASS_ROOT"/etc/}"
-    done < <(_gpupass_config_files)
-
-    # Fingerprint of the packed config, so "gpupass status" can tell a stale
-    # image.  Missing files count as empty: no config hashes like /dev/null.
-    _hash=$(_gpupass_config_files | xargs -r -d '\n' cat | sha256sum)
-    printf '%s\n' "${_hash%% *}" > "$initdir/etc/gpupass.initrd-hash"
+        case $_f in
+            '') ;;
+            /etc/gpupass.conf) inst_simple "$GPUPASS_ROOT$_f" /etc/gpupass.conf ;;
+            *) inst_simple "$GPUPASS_ROOT$_f" "/etc/gpupass.d/${_f##*/}" ;;
+        esac
+    done <<< "$_files"
 
     # The PCI functions that hold this system's disks, as the storage guard
     # traces them now: the early run has nothing mounted to look at.  If
-    # gpupass cannot say, the image says so, and the boot fails closed.
-    _gpupass_run protected > "$initdir/etc/gpupass.protected" 2> /dev/null ||
-        echo "unresolved 'gpupass protected' failed when the image was built" \
+    # gpupass cannot say, the image says so, and the boot fails closed.  In
+    # a chroot gpupass traces the chroot's / when it is a mount (the target's
+    # disk) and its fstab, never the build host's swaps or command line.
+    # dracut --sysroot DIR: the target's disks are not this system's, and
+    # gpupass cannot trace another root from outside it: fail closed.
+    if [[ ${dracutsysrootdir-} && ${dracutsysrootdir-} != / ]]; then
+        echo "unresolved the image was built with dracut --sysroot $dracutsysrootdir: gpupass cannot trace another root's disks from outside it; build it on that system" \
             > "$initdir/etc/gpupass.protected"
+    else
+        _gpupass_run protected > "$initdir/etc/gpupass.protected" 2> /dev/null ||
+            echo "unresolved 'gpupass protected' failed when the image was built" \
+                > "$initdir/etc/gpupass.protected"
+    fi
 
     # Show what is wrong with the config now, not at the next boot; a bad
     # line is skipped at boot, so it never fails the build.  Only the
-    # problems (stderr): the summary on stdout is noise in a build log.
+    # problems (stderr): the summary on stdout is noise in a build log.  For
+    # the kernel the image is for ($kernel), not the running one.
     while IFS= read -r _line; do
         [[ $_line == gpupass:* ]] || _line="gpupass: $_line"
         dwarn "$_line"
-    done < <(_gpupass_run check 2>&1 > /dev/null)
+    done < <(_gpupass_run check ${kernel:+--kver "$kernel"} 2>&1 > /dev/null)
 
     inst_hook pre-udev 10 "$moddir/gpupass-pre-udev.sh"
 }

@@ -318,8 +318,12 @@ check_log() {
 	fi
 	grep -q '^GPUPASS-STATUS-JSON present' "$log" ||
 		{ echo "/run/gpupass/status.json missing: gpupass apply --early did not run"; bad=1; }
-	grep -qE '^GPUPASS-INITRD-HASH [0-9a-f]{64}$' "$log" ||
-		{ echo "/etc/gpupass.initrd-hash missing or not a sha256"; bad=1; }
+	tok=$(sed -n -E 's/^GPUPASS-FINGERPRINT ([0-9a-f]{64})$/\1/p' "$log")
+	if [[ -z $tok ]]; then
+		echo "'gpupass fingerprint' in the guest printed no sha256"; bad=1
+	elif ! sed -n 's/^GPUPASS-SJSON //p' "$log" | jq -e --arg h "$tok" '.boot.config_sha256 == $h' > /dev/null 2>&1; then
+		echo "the boot record's config_sha256 is not the image's config fingerprint ($tok)"; bad=1
+	fi
 	while read -r kind rest; do
 		case $kind in
 		'' | '#'*) continue ;;

@@ -210,6 +210,42 @@ static void test_too_many_dropins(void **state)
 	    "gpupass: /etc/gpupass.d: 71 .conf files, more than the limit of 64: reading the first 64 in name order and ignoring 7, from '65-card.conf' on; merge some of them\n");
 }
 
+/*
+ * The layers merged by name: 40 vendor drop-ins and 40 of the admin's, 20 of
+ * them replacing vendor ones, are 60 names, under the cap; each name is read
+ * once, from its last layer, in name order across the layers.
+ */
+static void test_layers_merged(void **state)
+{
+	char name[64], text[64];
+	int i;
+
+	(void)state;
+	dir("usr");
+	dir("usr/lib");
+	dir("usr/lib/gpupass.d");
+	dir("etc/gpupass.d");
+	for (i = 0; i < 40; i++) {
+		snprintf(name, sizeof(name), "usr/lib/gpupass.d/%02d.conf", i * 2);
+		snprintf(text, sizeof(text), "claim 1234:%04x optional\n", i * 2);
+		put(name, text);
+		snprintf(name, sizeof(name), "etc/gpupass.d/%02d.conf", i < 20 ? i * 2 : i * 2 + 1);
+		snprintf(text, sizeof(text), "claim 5678:%04x optional\n", i);
+		put(name, text);
+	}
+	assert_int_equal(root_open(&root, top), 0);
+	assert_int_equal(config_load(&c, root, NULL), 0);
+	assert_int_equal(c.errors, 0);
+	assert_int_equal(c.nrules, 60);
+	assert_int_equal(c.nread, 60);
+	assert_string_equal(origin(0), "/etc/gpupass.d/00.conf:1");
+	assert_string_equal(c.rules[0].sel[0].text, "5678:0000");
+	assert_string_equal(origin(20), "/usr/lib/gpupass.d/40.conf:1");
+	assert_string_equal(origin(21), "/etc/gpupass.d/41.conf:1");
+	assert_string_equal(c.read[59], "/etc/gpupass.d/79.conf");
+	assert_string_equal(testlog_text(), "");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -217,6 +253,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_links_by_hand, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_dangling_main_file, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_too_many_dropins, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_layers_merged, setup, teardown),
 	};
 
 	return cmocka_run_group_tests_name("configfiles", tests, NULL, NULL);

@@ -74,7 +74,8 @@ if [ -s /run/gpupass/status.json ]; then
 else
 	echo "GPUPASS-STATUS-JSON missing"
 fi
-echo "GPUPASS-INITRD-HASH $(value /etc/gpupass.initrd-hash)"
+# The config the image holds, as the early run fingerprinted it.
+echo "GPUPASS-FINGERPRINT $(gpupass fingerprint 2> /dev/null || echo -)"
 
 # What an admin would run after the boot: the host checks it with jq.
 if command -v gpupass > /dev/null 2>&1; then
