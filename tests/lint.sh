@@ -29,6 +29,9 @@ done
 # early/ includes only downward, every include names its layer.
 tests/lint/layers.sh
 result $? "tests/lint/layers.sh: an include breaks the layers of early/"
+# status --format=prometheus fixtures pass promtool (when installed).
+tests/lint/metrics.sh
+result $? "tests/lint/metrics.sh: promtool check metrics"
 # Man pages render without groff warnings.
 for m in docs/*.[0-9]; do
 	out=$(MANWIDTH=80 man -l --warnings=all "$m" 2>&1 > /dev/null)

@@ -17,6 +17,7 @@
 struct opts {
 	const char *root, *sysfs, *config;
 	bool early, late, dry_run, json, all;
+	bool prometheus; /* --format=prometheus (status) */
 };
 
 struct ctx {
@@ -29,6 +30,8 @@ struct ctx {
 };
 
 uint64_t clock_us(clockid_t id);
+/* --format=NAME into @o (text, json, prometheus).  Logs and returns -EINVAL on others. */
+int cli_format(struct opts *o, const char *name);
 /* Open ROOT, and sysfs when @need_sys.  Logs and returns -errno on failure. */
 int cli_open_roots(struct ctx *x, bool need_sys);
 /* Load the config (and the kernel command line when @with_cmdline).  Logs failures. */

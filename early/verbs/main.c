@@ -29,13 +29,14 @@ static void usage(FILE *f)
 	    "\n"
 	    "Verbs:\n"
 	    "  apply [--early] [--dry-run]  claim the devices the config selects\n"
-	    "  plan                         print what apply would do (apply --dry-run)\n"
-	    "  status [--json]              each rule, its devices now and at boot; exit 1 unless\n"
+	    "  plan [--json]                print what apply would do (apply --dry-run)\n"
+	    "  status [--json|--format=prometheus]\n"
+	    "                               each rule, its devices now and at boot; exit 1 unless\n"
 	    "                               every rule is satisfied and the initramfs is current\n"
 	    "  list [--json]                PCI devices by IOMMU group, GPUs and claims marked\n"
 	    "  release SEL...|--all         give devices back to their normal drivers\n"
 	    "  xml SEL|UUID                 libvirt <hostdev> element for a claimed device or mdev\n"
-	    "  check [FILE]                 validate the config and the system; exit 1 on errors\n"
+	    "  check [--json] [FILE]        validate the config and the system; exit 1 on errors\n"
 	    "  modules                      print the kernel modules the config needs\n"
 	    "  protected                    the PCI functions holding the host's disks (for the hooks)\n"
 	    "  apply --late [PARENT...]     make the config's mdevs and SR-IOV VFs (of PARENT only)\n"
@@ -49,7 +50,8 @@ static void usage(FILE *f)
 	    "  --early        log to /dev/kmsg and always exit 0 (initramfs hooks)\n"
 	    "  --late         apply: the mdev and sriov rules, once their parent driver is up\n"
 	    "  --dry-run      print what would be done, change nothing\n"
-	    "  --json         machine-readable output (status, list)\n"
+	    "  --json         machine-readable output (status, list, plan, check)\n"
+	    "  --format=FMT   text, json or prometheus (status: metrics for node_exporter)\n"
 	    "  --all          release: every device held by a driver_override\n"
 	    "  --debug        log debug messages too\n"
 	    "  --modules      same as the modules verb\n"
@@ -71,6 +73,7 @@ static int parse_opts(int argc, char **argv, struct opts *o, bool *modules)
 		{ "late", no_argument, NULL, 'l' },
 		{ "dry-run", no_argument, NULL, 'n' },
 		{ "json", no_argument, NULL, 'j' },
+		{ "format", required_argument, NULL, 'f' },
 		{ "all", no_argument, NULL, 'a' },
 		{ "debug", no_argument, NULL, 'd' },
 		{ "modules", no_argument, NULL, 'm' },
@@ -103,6 +106,10 @@ static int parse_opts(int argc, char **argv, struct opts *o, bool *modules)
 			break;
 		case 'j':
 			o->json = true;
+			break;
+		case 'f':
+			if (cli_format(o, optarg) < 0)
+				return -EINVAL;
 			break;
 		case 'a':
 			o->all = true;

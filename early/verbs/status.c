@@ -16,6 +16,7 @@
 #include "policy/bootrec.h"
 #include "policy/plan.h"
 #include "verbs/cli.h"
+#include "verbs/metrics.h"
 
 struct status {
 	struct ctx *x;
@@ -256,6 +257,25 @@ static void print_json(struct status *s)
 	json_object_end(&j);
 }
 
+static bool satisfied_cb(const void *s, const struct rule *r)
+{
+	return rule_satisfied(s, r);
+}
+
+/* status --format=prometheus (verbs/metrics.c), from the same facts. */
+static void print_metrics(struct status *s, bool ok)
+{
+	struct status_facts f = { .c = &s->x->c,
+				  .p = &s->p,
+				  .b = &s->b,
+				  .stale = s->stale,
+				  .satisfied = ok,
+				  .rule_satisfied = satisfied_cb,
+				  .arg = s };
+
+	metrics_print(stdout, &f);
+}
+
 static int build(struct status *s)
 {
 	struct devices *ds = NULL;
@@ -296,15 +316,17 @@ int cmd_status(struct ctx *x)
 		s.claim_rules++;
 		s.satisfied += rule_satisfied(&s, &x->c.rules[i]);
 	}
-	if (x->o.json)
-		print_json(&s);
-	else
-		print_text(&s);
 	/* No record: whatever holds now, the next boot will not claim anything. */
 	err = s.satisfied == s.claim_rules && !s.stale && (s.b.present || !s.claim_rules) &&
 		      !s.bad_record
 		  ? 0
 		  : 1;
+	if (x->o.prometheus)
+		print_metrics(&s, !err);
+	else if (x->o.json)
+		print_json(&s);
+	else
+		print_text(&s);
 	plan_free(&s.p);
 	bootrec_free(&s.b);
 	return err;
