@@ -32,6 +32,9 @@ result $? "tests/lint/layers.sh: an include breaks the layers of early/"
 # status --format=prometheus fixtures pass promtool (when installed).
 tests/lint/metrics.sh
 result $? "tests/lint/metrics.sh: promtool check metrics"
+# The systemd units pass systemd-analyze verify.
+tests/lint/units.sh
+result $? "tests/lint/units.sh: systemd-analyze verify"
 # Man pages render without groff warnings.
 for m in docs/*.[0-9]; do
 	out=$(MANWIDTH=80 man -l --warnings=all "$m" 2>&1 > /dev/null)

@@ -57,6 +57,12 @@ else
 	run_fixtures early/gpupass "early/gpupass, dynamic"
 fi
 run_fixtures "$b/dynamic/gpupass" "dynamic variant"
+# What gpupass-verify.service runs, on fake trees (tests/verify/run.sh).
+out=$(tests/verify/run.sh early/gpupass "$b/mkfakesys" 2>&1)
+printf '%s\n' "$out"
+p=$(printf '%s\n' "$out" | sed -n 's/^verify: \([0-9]*\) passed.*/\1/p')
+f=$(printf '%s\n' "$out" | sed -n 's/^verify: [0-9]* passed, \([0-9]*\) failed/\1/p')
+count "${p:-0}" "${f:-1}"
 for u in "$@"; do run_unit "$b/asan/test_$u"; done
 run_fixtures "$b/asan/gpupass" "asan+ubsan"
 run_fuzz "${FUZZ_SMOKE_SECONDS:-5}"
