@@ -37,6 +37,14 @@ run_fixtures() { # gpupass-binary label
 	f=$(printf '%s\n' "$out" | sed -n 's/^fixtures: [0-9]* passed, \([0-9]*\) failed/\1/p')
 	echo "fixtures ($2): ${p:-0} passed, ${f:-1} failed"
 	count "${p:-0}" "${f:-1}"
+# capture round trips: each fixture tree and its unpacked capture give the
+# same plan, check, status and list (tests/capture/run.sh).
+out=$(tests/capture/run.sh early/gpupass "$b/mkfakesys" 2>&1)
+printf '%s\n' "$out" | grep -v '^capture: '
+p=$(printf '%s\n' "$out" | sed -n 's/^capture: \([0-9]*\) passed.*/\1/p')
+f=$(printf '%s\n' "$out" | sed -n 's/^capture: [0-9]* passed, \([0-9]*\) failed/\1/p')
+echo "capture: ${p:-0} passed, ${f:-1} failed"
+count "${p:-0}" "${f:-1}"
 }
 
 # One result per fuzz target: a smoke run, so the harnesses cannot rot.

@@ -50,6 +50,7 @@ int cmd_list(struct ctx *x);
 int cmd_release(struct ctx *x);
 int cmd_xml(struct ctx *x);
 int cmd_protected(struct ctx *x);
+int cmd_capture(struct ctx *x);
 /* The later stage: apply --late [PARENT...] (apply_late.c), mdev list|start|remove (mdev.c). */
 int cmd_apply_late(struct ctx *x);
 int cmd_mdev(struct ctx *x);

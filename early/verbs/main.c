@@ -42,6 +42,8 @@ static void usage(FILE *f)
 	    "  apply --late [PARENT...]     make the config's mdevs and SR-IOV VFs (of PARENT only)\n"
 	    "  mdev list [--json]           configured and existing mdevs, and the types on offer\n"
 	    "  mdev start|remove UUID...    make a configured mdev now, or remove an mdev\n"
+	    "  capture FILE                 what gpupass reads from this host, as a tar archive\n"
+	    "                               (unpack it, then --root DIR; FILE - for stdout)\n"
 	    "\n"
 	    "Options:\n"
 	    "  --root DIR     read /etc, /proc and /run under DIR (default /)\n"
@@ -149,6 +151,7 @@ static const struct verb {
 	{ "xml", cmd_xml },
 	{ "protected", cmd_protected },
 	{ "mdev", cmd_mdev },
+	{ "capture", cmd_capture },
 	/* clang-format on */
 };
 
