@@ -35,6 +35,11 @@ result $? "tests/lint/metrics.sh: promtool check metrics"
 # The systemd units pass systemd-analyze verify.
 tests/lint/units.sh
 result $? "tests/lint/units.sh: systemd-analyze verify"
+# The Ansible role, when ansible-lint is installed (tests/deps.sh ansible).
+if command -v ansible-lint > /dev/null; then
+	(cd contrib/ansible && ansible-lint -q --nocolor > /dev/null 2>&1)
+	result $? "ansible-lint contrib/ansible (run it there to see why)"
+fi
 # Man pages render without groff warnings.
 for m in docs/*.[0-9]; do
 	out=$(MANWIDTH=80 man -l --warnings=all "$m" 2>&1 > /dev/null)

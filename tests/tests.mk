@@ -65,9 +65,14 @@ test:
 lint:
 	@tests/lint.sh
 
+# The Ansible role for real (contrib/ansible/README.md): as root.
+test-ansible: early/gpupass
+	tests/deps.sh ansible
+	contrib/ansible/tests/run.sh
+
 bench: early/gpupass $(B)/mkfakesys $(B)/dynamic/gpupass
 	@DYNAMIC=$(B)/dynamic/gpupass tests/bench/bench.sh early/gpupass $(B)/mkfakesys
 
-.PHONY: check check-build print-units bench test lint
+.PHONY: check check-build print-units bench test lint test-ansible
 
 include tests/fuzz/fuzz.mk
