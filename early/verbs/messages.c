@@ -39,8 +39,22 @@ static void keep(int prio, const char *msg, void *arg)
 	nmsgs += msgs[nmsgs].text != NULL;
 }
 
+static void messages_free(void)
+{
+	while (nmsgs)
+		free(msgs[--nmsgs].text);
+	free(msgs);
+	msgs = NULL;
+	dropped = 0;
+}
+
 void messages_collect(void)
 {
+	static bool registered;
+
+	/* A verb that fails before its document still frees what it kept. */
+	if (!registered)
+		registered = atexit(messages_free) == 0;
 	log_set_sink(keep, NULL);
 }
 
@@ -94,6 +108,12 @@ static void json_location(struct json *j, const char *text)
 				at = NULL;
 		}
 	}
+	/* "FILE: ..." about a whole file (cannot read, too many errors): no line. */
+	if (!at && text[0] == '/' && (at = strstr(text, ": ")) && !memchr(text, ' ', at - text)) {
+		flen = at - text;
+		at = text;
+		line = 0;
+	}
 	if (!at || flen >= sizeof(file)) {
 		json_string(j, "file", NULL);
 		json_string(j, "line", NULL);
@@ -102,7 +122,10 @@ static void json_location(struct json *j, const char *text)
 	memcpy(file, at, flen);
 	file[flen] = '\0';
 	json_string(j, "file", file);
-	json_int(j, "line", line);
+	if (line)
+		json_int(j, "line", line);
+	else
+		json_string(j, "line", NULL);
 }
 
 /* The first word of @text that is a PCI address, canonical, or NULL. */
@@ -142,14 +165,11 @@ void messages_json(struct json *j)
 		json_location(j, msgs[i].text);
 		json_string(j, "address", first_address(msgs[i].text, addr));
 		json_object_end(j);
-		free(msgs[i].text);
 	}
 	json_array_end(j);
 	if (dropped)
 		json_int(j, "messages_dropped", dropped);
-	free(msgs);
-	msgs = NULL;
-	nmsgs = dropped = 0;
+	messages_free();
 }
 
 void messages_json_rule(struct json *j, const struct rule *r)
