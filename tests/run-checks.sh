@@ -37,14 +37,16 @@ run_fixtures() { # gpupass-binary label
 	f=$(printf '%s\n' "$out" | sed -n 's/^fixtures: [0-9]* passed, \([0-9]*\) failed/\1/p')
 	echo "fixtures ($2): ${p:-0} passed, ${f:-1} failed"
 	count "${p:-0}" "${f:-1}"
-# capture round trips: each fixture tree and its unpacked capture give the
-# same plan, check, status and list (tests/capture/run.sh).
-out=$(tests/capture/run.sh early/gpupass "$b/mkfakesys" 2>&1)
-printf '%s\n' "$out" | grep -v '^capture: '
-p=$(printf '%s\n' "$out" | sed -n 's/^capture: \([0-9]*\) passed.*/\1/p')
-f=$(printf '%s\n' "$out" | sed -n 's/^capture: [0-9]* passed, \([0-9]*\) failed/\1/p')
-echo "capture: ${p:-0} passed, ${f:-1} failed"
-count "${p:-0}" "${f:-1}"
+}
+
+# A test script over early/gpupass that ends with "LABEL: N passed, N failed".
+run_script() { # label script
+	out=$("$2" early/gpupass "$b/mkfakesys" 2>&1)
+	printf '%s\n' "$out" | grep -v "^$1: "
+	p=$(printf '%s\n' "$out" | sed -n "s/^$1: \([0-9]*\) passed.*/\1/p")
+	f=$(printf '%s\n' "$out" | sed -n "s/^$1: [0-9]* passed, \([0-9]*\) failed/\1/p")
+	echo "$1: ${p:-0} passed, ${f:-1} failed"
+	count "${p:-0}" "${f:-1}"
 }
 
 # One result per fuzz target: a smoke run, so the harnesses cannot rot.
@@ -65,12 +67,10 @@ else
 	run_fixtures early/gpupass "early/gpupass, dynamic"
 fi
 run_fixtures "$b/dynamic/gpupass" "dynamic variant"
-# What gpupass-verify.service runs, on fake trees (tests/verify/run.sh).
-out=$(tests/verify/run.sh early/gpupass "$b/mkfakesys" 2>&1)
-printf '%s\n' "$out"
-p=$(printf '%s\n' "$out" | sed -n 's/^verify: \([0-9]*\) passed.*/\1/p')
-f=$(printf '%s\n' "$out" | sed -n 's/^verify: [0-9]* passed, \([0-9]*\) failed/\1/p')
-count "${p:-0}" "${f:-1}"
+# What gpupass-verify.service runs, on fake trees; capture round trips (each
+# fixture tree and its unpacked capture give the same plan, check, status).
+run_script verify tests/verify/run.sh
+run_script capture tests/capture/run.sh
 for u in "$@"; do run_unit "$b/asan/test_$u"; done
 run_fixtures "$b/asan/gpupass" "asan+ubsan"
 run_fuzz "${FUZZ_SMOKE_SECONDS:-5}"

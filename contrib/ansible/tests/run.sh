@@ -13,7 +13,8 @@
 # hooks' gpupass check skips the system checks and nothing reaches the host's
 # /sys.  Run as root from the top of the tree: contrib/ansible/tests/run.sh
 # (make test-ansible).  Needs ansible (community.general), ansible-lint,
-# mmdebstrap; BASE= an existing root with python3 to copy instead.
+# mmdebstrap; BASE= an existing root with python3 to copy instead; LOGS=1
+# prints the end of each run's log.
 set -eu
 top=$(cd "$(dirname "$0")/../../.." && pwd)
 cd "$top"
@@ -75,8 +76,9 @@ ok "check mode, new rule: nothing written" cmp -s "$work/dropin.before" "$dropin
 
 ok "ansible-lint" ansible-lint -q contrib/ansible/roles/gpupass contrib/ansible/site.yml
 
-if [ "$fail" -ne 0 ]; then
-	for l in "$work"/*.log; do echo "== $l"; tail -30 "$l"; done
+for l in first second check bad check2; do echo "$l: $(recap "$work/$l.log")"; done
+if [ "$fail" -ne 0 ] || [ -n "${LOGS:-}" ]; then
+	for l in "$work"/*.log; do echo "== $l"; tail -40 "$l"; done
 fi
 echo "ansible: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]
