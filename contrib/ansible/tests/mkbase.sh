@@ -15,6 +15,7 @@ if [ -d "$dir" ] && [ "$(cat "$dir.stamp" 2> /dev/null)" = "$stamp" ]; then
 fi
 rm -rf "$dir" "$dir.tmp" "$dir.stamp"
 mkdir -p "$(dirname "$dir")"
+# shellcheck disable=SC2016 # $1 is the hook's argument, expanded by mmdebstrap
 mmdebstrap --quiet --variant=minbase --include="$pkgs" \
 	--customize-hook='echo "/dev/vda / ext4 defaults 0 1" > "$1/etc/fstab"' \
 	bookworm "$dir.tmp" "$sources"
