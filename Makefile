@@ -11,6 +11,7 @@ DRACUTDIR  ?= $(PREFIX)/lib/dracut/modules.d
 ITDIR      ?= $(PREFIX)/share/initramfs-tools
 UDEVDIR    ?= $(PREFIX)/lib/udev/rules.d
 SYSTEMDUNITDIR ?= $(PREFIX)/lib/systemd/system
+LIBEXECDIR ?= $(PREFIX)/libexec
 SYSCONFDIR ?= /etc
 # Where bash-completion looks (its pkg-config file says), else the usual place under PREFIX.
 BASHCOMPDIR ?= $(or $(shell $(PKG_CONFIG) --variable=completionsdir bash-completion 2> /dev/null),$(PREFIX)/share/bash-completion/completions)
@@ -108,7 +109,16 @@ install: early/gpupass
 	chmod 0644 $(DESTDIR)$(UDEVDIR)/90-gpupass.rules \
 		$(DESTDIR)$(SYSTEMDUNITDIR)/gpupass-late.service
 	install -D -m 0644 completions/gpupass $(DESTDIR)$(BASHCOMPDIR)/gpupass
+	install -d $(DESTDIR)$(LIBEXECDIR)/gpupass
+	sed 's|/usr/sbin/gpupass|$(SBINDIR)/gpupass|g' systemd/gpupass-verify.sh \
+		> $(DESTDIR)$(LIBEXECDIR)/gpupass/gpupass-verify
+	sed 's|/usr/libexec/gpupass/|$(LIBEXECDIR)/gpupass/|g' systemd/gpupass-verify.service \
+		> $(DESTDIR)$(SYSTEMDUNITDIR)/gpupass-verify.service
+	chmod 0755 $(DESTDIR)$(LIBEXECDIR)/gpupass/gpupass-verify
+	chmod 0644 $(DESTDIR)$(SYSTEMDUNITDIR)/gpupass-verify.service
 	install -d $(DESTDIR)$(SYSCONFDIR)/gpupass.d
+	test -e $(DESTDIR)$(SYSCONFDIR)/default/gpupass || \
+		install -D -m 0644 conf/gpupass.default $(DESTDIR)$(SYSCONFDIR)/default/gpupass
 	test -e $(DESTDIR)$(SYSCONFDIR)/gpupass.conf || \
 		install -m 0644 conf/gpupass.conf $(DESTDIR)$(SYSCONFDIR)/gpupass.conf
 	for m in docs/*.[0-9]; do [ -e "$$m" ] || continue; \
@@ -120,6 +130,8 @@ uninstall:
 	rm -f $(DESTDIR)$(ITDIR)/hooks/gpupass $(DESTDIR)$(ITDIR)/scripts/init-top/gpupass
 	rm -f $(DESTDIR)$(UDEVDIR)/90-gpupass.rules $(DESTDIR)$(SYSTEMDUNITDIR)/gpupass-late.service
 	rm -f $(DESTDIR)$(BASHCOMPDIR)/gpupass
+	rm -f $(DESTDIR)$(SYSTEMDUNITDIR)/gpupass-verify.service
+	rm -rf $(DESTDIR)$(LIBEXECDIR)/gpupass
 	for m in docs/*.[0-9]; do [ -e "$$m" ] || continue; \
 		s=$${m##*.}; rm -f $(DESTDIR)$(MANDIR)/man$$s/$${m##*/}; done
 

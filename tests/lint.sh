@@ -29,6 +29,17 @@ done
 # early/ includes only downward, every include names its layer.
 tests/lint/layers.sh
 result $? "tests/lint/layers.sh: an include breaks the layers of early/"
+# status --format=prometheus fixtures pass promtool (when installed).
+tests/lint/metrics.sh
+result $? "tests/lint/metrics.sh: promtool check metrics"
+# The systemd units pass systemd-analyze verify.
+tests/lint/units.sh
+result $? "tests/lint/units.sh: systemd-analyze verify"
+# The Ansible role, when ansible-lint is installed (tests/deps.sh ansible).
+if command -v ansible-lint > /dev/null; then
+	(cd contrib/ansible && ansible-lint -q --nocolor > /dev/null 2>&1)
+	result $? "ansible-lint contrib/ansible (run it there to see why)"
+fi
 # Man pages render without groff warnings.
 for m in docs/*.[0-9]; do
 	out=$(MANWIDTH=80 man -l --warnings=all "$m" 2>&1 > /dev/null)

@@ -39,6 +39,16 @@ run_fixtures() { # gpupass-binary label
 	count "${p:-0}" "${f:-1}"
 }
 
+# A test script over early/gpupass that ends with "LABEL: N passed, N failed".
+run_script() { # label script
+	out=$("$2" early/gpupass "$b/mkfakesys" 2>&1)
+	printf '%s\n' "$out" | grep -v "^$1: "
+	p=$(printf '%s\n' "$out" | sed -n "s/^$1: \([0-9]*\) passed.*/\1/p")
+	f=$(printf '%s\n' "$out" | sed -n "s/^$1: [0-9]* passed, \([0-9]*\) failed/\1/p")
+	echo "$1: ${p:-0} passed, ${f:-1} failed"
+	count "${p:-0}" "${f:-1}"
+}
+
 # One result per fuzz target: a smoke run, so the harnesses cannot rot.
 run_fuzz() { # seconds
 	out=$(tests/fuzz/run.sh -s "$1" 2>&1)
@@ -67,6 +77,10 @@ run_completion() { # gpupass-binary
 	count "${p:-0}" "${f:-1}"
 }
 run_completion early/gpupass
+# What gpupass-verify.service runs, on fake trees; capture round trips (each
+# fixture tree and its unpacked capture give the same plan, check, status).
+run_script verify tests/verify/run.sh
+run_script capture tests/capture/run.sh
 for u in "$@"; do run_unit "$b/asan/test_$u"; done
 run_fixtures "$b/asan/gpupass" "asan+ubsan"
 run_fuzz "${FUZZ_SMOKE_SECONDS:-5}"

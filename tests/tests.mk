@@ -65,9 +65,22 @@ test:
 lint:
 	@tests/lint.sh
 
+# The Ansible role for real (contrib/ansible/README.md): as root.
+test-ansible: early/gpupass
+	tests/deps.sh ansible
+	contrib/ansible/tests/run.sh
+
+# Two full-system QEMU boots: gpupass-verify.service fails (degraded) on a
+# rule that does not hold and passes on one that does; capture in the guest
+# round-trips (tests/fleet/system.sh).  As root; QEMU under the shared lock.
+test-fleet-system: early/gpupass
+	tests/deps.sh all
+	tests/deps.sh ansible
+	tests/fleet/system.sh
+
 bench: early/gpupass $(B)/mkfakesys $(B)/dynamic/gpupass
 	@DYNAMIC=$(B)/dynamic/gpupass tests/bench/bench.sh early/gpupass $(B)/mkfakesys
 
-.PHONY: check check-build print-units bench test lint
+.PHONY: check check-build print-units bench test lint test-ansible test-fleet-system
 
 include tests/fuzz/fuzz.mk

@@ -26,6 +26,8 @@ static unsigned int kmsg_records; /* written through kmsg_fd */
 static int debug;
 static int muted;
 static unsigned errors;
+static void (*sink)(int prio, const char *msg, void *arg);
+static void *sink_arg;
 
 static int kmsg_open(void)
 {
@@ -67,6 +69,12 @@ unsigned log_error_count(void)
 	return errors;
 }
 
+void log_set_sink(void (*fn)(int prio, const char *msg, void *arg), void *arg)
+{
+	sink = fn;
+	sink_arg = arg;
+}
+
 void log_close(void)
 {
 	if (kmsg_fd >= 0)
@@ -104,6 +112,8 @@ static void log_vprintf(int prio, const char *fmt, va_list ap)
 	n = snprintf(line, sizeof(line), "<%d>gpupass: ", prio);
 	errno = saved_errno; /* keep %m meaningful */
 	vsnprintf(line + n, sizeof(line) - n - 1, fmt, ap);
+	if (sink)
+		sink(prio, line + n, sink_arg);
 	strcat(line, "\n");
 
 	if (kmsg_write(line, strlen(line)) == 0)

@@ -28,6 +28,12 @@ void log_mute(int on);
 /* Number of LOG_ERR records logged so far. */
 unsigned log_error_count(void);
 void log_close(void);
+/*
+ * Also hand every record that is written (not muted, not a hidden debug
+ * record) to @fn, without the "gpupass: " prefix: for verbs that report
+ * their messages as JSON.  NULL stops it.
+ */
+void log_set_sink(void (*fn)(int prio, const char *msg, void *arg), void *arg);
 
 void log_printf(int prio, const char *fmt, ...) GP_PRINTF(2, 3);
 /*

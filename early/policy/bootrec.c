@@ -188,7 +188,10 @@ static void read_late(const struct json_value *top, struct boot_record *b)
 
 static int read_status(const struct json_value *top, struct boot_record *b)
 {
+	const struct json_value *t = member(top, "timings_us", JSON_OBJECT, "an object");
+
 	b->present = true;
+	b->total_us = t && json_value_member(t, "total") ? num(t, "total") : -1;
 	COPY(b->mode, str(top, "mode"));
 	COPY(b->config_sha256, str(top, "config_sha256"));
 	COPY(b->disabled_by, str(top, "disabled_by"));

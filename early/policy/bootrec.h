@@ -27,6 +27,7 @@ struct boot_record {
 	char mode[16];
 	char config_sha256[65];
 	long long started_ms;
+	long long total_us; /* the run's timings_us.total; -1: not recorded */
 	bool disabled;
 	char disabled_by[32];
 	struct boot_device *devs;

@@ -14,6 +14,8 @@
 #include "policy/storage.h"
 #include "boot/apply.h"
 #include "verbs/cli.h"
+#include "verbs/messages.h"
+#include "verbs/planjson.h"
 
 static bool has_claims(const struct config *c)
 {
@@ -77,7 +79,10 @@ static int run_plan(struct ctx *x, struct plan *p)
 		return 1;
 	}
 	if (x->o.dry_run) {
-		plan_print(p, stdout);
+		if (x->o.json)
+			planjson_print(stdout, &x->c, p);
+		else
+			plan_print(p, stdout);
 		return p->problems + x->c.errors;
 	}
 	failed = apply_plan(p, x->root, x->sys, &x->r.t);
@@ -97,6 +102,8 @@ int cmd_apply(struct ctx *x)
 	x->r.mode = x->o.early ? "early" : "apply";
 	x->r.t.boottime_ms = clock_us(CLOCK_BOOTTIME) / 1000;
 	x->r.t.total_us = clock_us(CLOCK_MONOTONIC);
+	if (x->o.dry_run && x->o.json)
+		messages_collect(); /* plan --json reports them */
 	if (cli_open_roots(x, true) < 0 || cli_load_config(x, true) < 0)
 		return 1;
 	if (x->c.disabled) {
@@ -104,11 +111,15 @@ int cmd_apply(struct ctx *x)
 		       x->c.disabled_by);
 		if (!x->o.dry_run)
 			write_status(x);
+		else if (x->o.json)
+			planjson_print(stdout, &x->c, NULL);
 		return 0;
 	}
 	if (!has_claims(&x->c)) {
 		INF("no claim rules in the config; nothing to do");
-		if (x->o.dry_run)
+		if (x->o.dry_run && x->o.json)
+			planjson_print(stdout, &x->c, NULL);
+		else if (x->o.dry_run)
 			printf("# no claim rules\n");
 		else
 			write_status(x);

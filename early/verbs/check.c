@@ -13,6 +13,7 @@
 #include <sys/utsname.h>
 #include <string.h>
 
+#include "base/json.h"
 #include "base/log.h"
 #include "base/path.h"
 #include "pci/devices.h"
@@ -23,6 +24,8 @@
 #include "late/check.h"
 #include "late/late.h"
 #include "verbs/cli.h"
+#include "verbs/messages.h"
+#include "verbs/planjson.h"
 
 /* The kernel the checks are for: --kver, else the running one. */
 static const char *kernel(struct ctx *x, struct utsname *u)
@@ -168,15 +171,21 @@ static unsigned int check_plan(struct ctx *x, struct devices *ds)
 	return errors;
 }
 
+static bool have_devices(struct ctx *x)
+{
+	return x->sys && root_exists(x->sys, "bus/pci/devices") == 1;
+}
+
 /* On a running system (or a captured tree): IOMMU, modules, the storage guard. */
 static unsigned int check_system(struct ctx *x)
 {
 	struct devices *ds = NULL;
 	unsigned int errors;
 
-	if (!x->sys || root_exists(x->sys, "bus/pci/devices") != 1) {
-		printf(
-		    "system checks skipped: no PCI devices in sysfs (a chroot or image build)\n");
+	if (!have_devices(x)) {
+		if (!x->o.json)
+			printf(
+			    "system checks skipped: no PCI devices in sysfs (a chroot or image build)\n");
 		return 0;
 	}
 	if (devices_open(&ds, x->sys) < 0)
@@ -186,6 +195,29 @@ static unsigned int check_system(struct ctx *x)
 	return errors;
 }
 
+static const char *config_name(const struct ctx *x)
+{
+	return x->o.config ? x->o.config : "/etc/gpupass.conf (+ /etc/gpupass.d)";
+}
+
+/* check --json: the config, its rules, whether the system was looked at, every message. */
+static void print_json(struct ctx *x, bool system, unsigned int sys_errors)
+{
+	struct json j;
+
+	json_init(&j, stdout);
+	json_object_begin(&j, NULL);
+	json_int(&j, "format", 1);
+	json_string(&j, "config", config_name(x));
+	planjson_rules(&j, &x->c, NULL);
+	json_int(&j, "config_errors", x->c.errors);
+	json_bool(&j, "system_checked", system);
+	json_int(&j, "system_errors", sys_errors);
+	json_bool(&j, "ok", !x->c.errors && !sys_errors);
+	messages_json(&j);
+	json_object_end(&j);
+}
+
 int cmd_check(struct ctx *x)
 {
 	unsigned int i, kinds[3] = { 0 }, sys_errors;
@@ -193,26 +225,29 @@ int cmd_check(struct ctx *x)
 
 	if (x->argc > 0)
 		x->o.config = x->argv[0];
+	if (x->o.json)
+		messages_collect();
 	if (cli_open_roots(x, false) < 0 || cli_load_config(x, true) < 0)
 		return 1;
 	for (i = 0; i < x->c.nrules; i++)
 		kinds[x->c.rules[i].kind]++;
-	printf("%s: %u claim, %u mdev, %u sriov rules, %u errors\n",
-	       x->o.config ? x->o.config : "/etc/gpupass.conf (+ /etc/gpupass.d)", kinds[0],
-	       kinds[1], kinds[2], x->c.errors);
+	if (!x->o.json)
+		printf("%s: %u claim, %u mdev, %u sriov rules, %u errors\n", config_name(x),
+		       kinds[0], kinds[1], kinds[2], x->c.errors);
 	/* Quietly: a missing sysfs only means "not on a running system". */
 	log_mute(1);
 	sys_ok = cli_open_roots(x, true) >= 0;
 	log_mute(0);
 	sys_errors = sys_ok && kinds[RULE_CLAIM] + kinds[RULE_SRIOV] ? check_system(x) : 0;
 	/* mdev and sriov prerequisites (i915 enable_gvt, kvmgt, SR-IOV capability). */
-	if (sys_ok && kinds[RULE_MDEV] + kinds[RULE_SRIOV] &&
-	    root_exists(x->sys, "bus/pci/devices") == 1) {
+	if (sys_ok && kinds[RULE_MDEV] + kinds[RULE_SRIOV] && have_devices(x)) {
 		int late = late_check(&x->c, x->sys);
 
 		sys_errors += late > 0 ? late : 0;
 	}
-	if (sys_ok && sys_errors)
+	if (x->o.json)
+		print_json(x, sys_ok && have_devices(x), sys_errors);
+	else if (sys_ok && sys_errors)
 		printf("system: %u errors\n", sys_errors);
 	return x->c.errors || sys_errors ? 1 : 0;
 }

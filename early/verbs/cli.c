@@ -19,6 +19,19 @@ uint64_t clock_us(clockid_t id)
 	return (uint64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
 }
 
+int cli_format(struct opts *o, const char *name)
+{
+	if (!strcmp(name, "json"))
+		o->json = true;
+	else if (!strcmp(name, "prometheus"))
+		o->prometheus = true;
+	else if (strcmp(name, "text")) {
+		ERR("unknown --format '%s': text, json or prometheus", name);
+		return -EINVAL;
+	}
+	return 0;
+}
+
 int cli_open_roots(struct ctx *x, bool need_sys)
 {
 	char sys[4096];

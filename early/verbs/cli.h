@@ -18,6 +18,7 @@ struct opts {
 	const char *root, *sysfs, *config;
 	const char *kver; /* check: the kernel the image is for (--kver) */
 	bool early, late, dry_run, json, all;
+	bool prometheus; /* --format=prometheus (status) */
 };
 
 struct ctx {
@@ -30,6 +31,8 @@ struct ctx {
 };
 
 uint64_t clock_us(clockid_t id);
+/* --format=NAME into @o (text, json, prometheus).  Logs and returns -EINVAL on others. */
+int cli_format(struct opts *o, const char *name);
 /* Open ROOT, and sysfs when @need_sys.  Logs and returns -errno on failure. */
 int cli_open_roots(struct ctx *x, bool need_sys);
 /* Load the config (and the kernel command line when @with_cmdline).  Logs failures. */
@@ -49,6 +52,7 @@ int cmd_release(struct ctx *x);
 int cmd_xml(struct ctx *x);
 int cmd_protected(struct ctx *x);
 int cmd_fingerprint(struct ctx *x);
+int cmd_capture(struct ctx *x);
 /* The later stage: apply --late [PARENT...] (apply_late.c), mdev list|start|remove (mdev.c). */
 int cmd_apply_late(struct ctx *x);
 int cmd_mdev(struct ctx *x);

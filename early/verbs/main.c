@@ -32,6 +32,7 @@ enum {
 	O_JSON = 1 << 3,
 	O_ALL = 1 << 4,
 	O_KVER = 1 << 5,
+	O_FORMAT = 1 << 6,
 };
 
 /*
@@ -49,16 +50,17 @@ static const struct verb {
 } verbs[] = {
 	/* clang-format off */
 	{ "apply", cmd_apply, O_EARLY | O_LATE | O_DRY_RUN, "apply [--early] [--dry-run]\napply --late [PARENT...]", "claim the devices the config selects\nmake the config's mdevs and SR-IOV VFs (of PARENT only)" },
-	{ "plan", cmd_plan, 0, "plan", "print what apply would do (apply --dry-run)" },
-	{ "status", cmd_status, O_JSON, "status [--json]", "each rule, its devices now and at boot; exit 1 unless\nevery rule is satisfied and the initramfs is current" },
+	{ "plan", cmd_plan, O_JSON, "plan [--json]", "print what apply would do (apply --dry-run)" },
+	{ "status", cmd_status, O_JSON | O_FORMAT, "status [--json|--format=FMT]", "each rule, its devices now and at boot; exit 1 unless\nevery rule is satisfied and the initramfs is current" },
 	{ "list", cmd_list, O_JSON, "list [--json]", "PCI devices by IOMMU group, GPUs and claims marked" },
 	{ "release", cmd_release, O_ALL | O_DRY_RUN, "release SEL...|--all", "give devices back to their normal drivers" },
 	{ "xml", cmd_xml, 0, "xml SEL|UUID", "libvirt <hostdev> element for a claimed device or mdev" },
-	{ "check", cmd_check, O_KVER, "check [--kver VER] [FILE]", "validate the config and the system; exit 1 on errors" },
+	{ "check", cmd_check, O_JSON | O_KVER, "check [--json] [--kver VER] [FILE]", "validate the config and the system; exit 1 on errors" },
 	{ "modules", cmd_modules, O_JSON, "modules [--json]", "print the kernel modules the config needs" },
 	{ "protected", cmd_protected, 0, "protected", "the PCI functions holding the host's disks (for the hooks)" },
 	{ "fingerprint", cmd_fingerprint, 0, "fingerprint [files]", "the config's SHA-256, or the files it covers (for the hooks)" },
 	{ "mdev", cmd_mdev, O_JSON, "mdev list [--json]\nmdev start|remove UUID...", "configured and existing mdevs, and the types on offer\nmake a configured mdev now, or remove an mdev" },
+	{ "capture", cmd_capture, 0, "capture FILE", "what gpupass reads from this host, as a tar archive\n(unpack it, then --root DIR; FILE - for stdout)" },
 	/* clang-format on */
 };
 
@@ -76,6 +78,7 @@ static const struct opt {
 	{ { "late", no_argument, NULL, 'l' }, O_LATE, "", "the mdev and sriov rules, once their parent driver is up" },
 	{ { "dry-run", no_argument, NULL, 'n' }, O_DRY_RUN, "", "print what would be done, change nothing" },
 	{ { "json", no_argument, NULL, 'j' }, O_JSON, "", "JSON output" },
+	{ { "format", required_argument, NULL, 'f' }, O_FORMAT, "=FMT", "text, json or prometheus (metrics for node_exporter)" },
 	{ { "all", no_argument, NULL, 'a' }, O_ALL, "", "every device held by a driver_override" },
 	{ { "kver", required_argument, NULL, 'k' }, O_KVER, " VER", "the kernel an initramfs is built for (default: running)" },
 	{ { "debug", no_argument, NULL, 'd' }, OPT_GLOBAL, "", "log debug messages too" },
@@ -251,7 +254,7 @@ static int parse_opts(int argc, char **argv, struct opts *o, struct parsed *p)
 		}
 		for (i = 0; i < ARRAY_SIZE(opts) && opts[i].lo.val != ch; i++)
 			;
-		if (i == ARRAY_SIZE(opts))
+		if (i == ARRAY_SIZE(opts) || (ch == 'f' && cli_format(o, optarg) < 0))
 			return -EINVAL;
 		p->given |= opts[i].bit;
 		set_opt(o, p, ch);

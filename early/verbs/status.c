@@ -19,6 +19,7 @@
 #include "policy/plan.h"
 #include "late/late.h"
 #include "verbs/cli.h"
+#include "verbs/metrics.h"
 
 struct status {
 	struct ctx *x;
@@ -408,6 +409,25 @@ static void print_json(struct status *s)
 	json_object_end(&j);
 }
 
+static bool satisfied_cb(const void *s, const struct rule *r)
+{
+	return rule_ok(s, r);
+}
+
+/* status --format=prometheus (verbs/metrics.c), from the same facts. */
+static void print_metrics(struct status *s, bool ok)
+{
+	struct status_facts f = { .c = &s->x->c,
+				  .p = &s->p,
+				  .b = &s->b,
+				  .stale = s->stale,
+				  .satisfied = ok,
+				  .rule_satisfied = satisfied_cb,
+				  .arg = s };
+
+	metrics_print(stdout, &f);
+}
+
 static int build(struct status *s)
 {
 	static const struct late_opts dry = { .dry = true };
@@ -467,11 +487,13 @@ int cmd_status(struct ctx *x)
 		s.claims += x->c.rules[i].kind == RULE_CLAIM;
 	}
 	s.rules = x->c.nrules;
-	if (x->o.json)
+	err = all_satisfied(&s) ? 0 : 1;
+	if (x->o.prometheus)
+		print_metrics(&s, !err);
+	else if (x->o.json)
 		print_json(&s);
 	else
 		print_text(&s);
-	err = all_satisfied(&s) ? 0 : 1;
 	status_free(&s);
 	return err;
 }
