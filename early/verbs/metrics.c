@@ -64,7 +64,7 @@ static void rules(FILE *f, const struct status_facts *s)
 		fputs("gpupass_rule_satisfied{", f);
 		label(f, "kind", kinds[r->kind], false);
 		label(f, "rule", rule_origin(r, origin, sizeof(origin)), false);
-		label(f, "target", r->kind == RULE_CLAIM && r->driver ? r->driver : "", true);
+		label(f, "target", r->kind == RULE_CLAIM ? r->driver : "", true);
 		fprintf(f, " %d\n", yes);
 	}
 	simple(f, "gpupass_claim_rules", "Claim rules in the config.", n);
