@@ -35,6 +35,13 @@ static void usage(FILE *f)
 	    "  list [--json]                PCI devices by IOMMU group, GPUs and claims marked\n"
 	    "  release SEL...|--all         give devices back to their normal drivers\n"
 	    "  xml SEL|UUID                 libvirt <hostdev> element for a claimed device or mdev\n"
+	    "  claim [--now] [--no-initramfs] SEL...\n"
+	    "                               write /etc/gpupass.d/50-claim-ADDR.conf for each device,\n"
+	    "                               after the guards of check; rebuild the initramfs\n"
+	    "  unclaim [--now] [--no-initramfs] SEL...\n"
+	    "                               remove those files (--now: release the devices too)\n"
+	    "  hook libvirt DOMAIN OP SUBOP [EXTRA]\n"
+	    "                               the libvirt qemu hook: domain XML on stdin\n"
 	    "  check [FILE]                 validate the config and the system; exit 1 on errors\n"
 	    "  modules                      print the kernel modules the config needs\n"
 	    "  protected                    the PCI functions holding the host's disks (for the hooks)\n"
@@ -51,6 +58,8 @@ static void usage(FILE *f)
 	    "  --dry-run      print what would be done, change nothing\n"
 	    "  --json         machine-readable output (status, list)\n"
 	    "  --all          release: every device held by a driver_override\n"
+	    "  --now          claim, unclaim: also claim or release the devices now\n"
+	    "  --no-initramfs claim, unclaim: print the command that rebuilds the initramfs\n"
 	    "  --debug        log debug messages too\n"
 	    "  --modules      same as the modules verb\n"
 	    "  -h, --help     show this help\n"
@@ -72,6 +81,8 @@ static int parse_opts(int argc, char **argv, struct opts *o, bool *modules)
 		{ "dry-run", no_argument, NULL, 'n' },
 		{ "json", no_argument, NULL, 'j' },
 		{ "all", no_argument, NULL, 'a' },
+		{ "now", no_argument, NULL, 'N' },
+		{ "no-initramfs", no_argument, NULL, 'I' },
 		{ "debug", no_argument, NULL, 'd' },
 		{ "modules", no_argument, NULL, 'm' },
 		{ "help", no_argument, NULL, 'h' },
@@ -106,6 +117,12 @@ static int parse_opts(int argc, char **argv, struct opts *o, bool *modules)
 			break;
 		case 'a':
 			o->all = true;
+			break;
+		case 'N':
+			o->now = true;
+			break;
+		case 'I':
+			o->no_initramfs = true;
 			break;
 		case 'd':
 			log_set_debug(1);
@@ -142,6 +159,9 @@ static const struct verb {
 	{ "xml", cmd_xml },
 	{ "protected", cmd_protected },
 	{ "mdev", cmd_mdev },
+	{ "claim", cmd_claim },
+	{ "unclaim", cmd_unclaim },
+	{ "hook", cmd_hook },
 	/* clang-format on */
 };
 
