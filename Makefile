@@ -12,6 +12,7 @@ ITDIR      ?= $(PREFIX)/share/initramfs-tools
 UDEVDIR    ?= $(PREFIX)/lib/udev/rules.d
 SYSTEMDUNITDIR ?= $(PREFIX)/lib/systemd/system
 SYSCONFDIR ?= /etc
+LIBVIRTHOOKDIR ?= $(SYSCONFDIR)/libvirt/hooks/qemu.d
 DESTDIR    ?=
 STATIC     ?= 1
 MUSL_CC    ?= musl-gcc
@@ -111,7 +112,16 @@ install: early/gpupass
 	for m in docs/*.[0-9]; do [ -e "$$m" ] || continue; \
 		s=$${m##*.}; install -D -m 0644 $$m $(DESTDIR)$(MANDIR)/man$$s/$${m##*/}; done
 
+# Optional, not part of install: the libvirt qemu hook (gpupass(8), "hook").
+# libvirtd reads its hooks when it starts: restart it after installing.
+install-libvirt-hook:
+	install -d $(DESTDIR)$(LIBVIRTHOOKDIR)
+	sed 's|/usr/sbin/gpupass|$(SBINDIR)/gpupass|g' libvirt/gpupass \
+		> $(DESTDIR)$(LIBVIRTHOOKDIR)/gpupass
+	chmod 0755 $(DESTDIR)$(LIBVIRTHOOKDIR)/gpupass
+
 uninstall:
+	rm -f $(DESTDIR)$(LIBVIRTHOOKDIR)/gpupass
 	rm -f $(DESTDIR)$(SBINDIR)/gpupass
 	rm -rf $(DESTDIR)$(DRACUTDIR)/90gpupass
 	rm -f $(DESTDIR)$(ITDIR)/hooks/gpupass $(DESTDIR)$(ITDIR)/scripts/init-top/gpupass
@@ -132,4 +142,4 @@ distclean: clean
 
 FORCE:
 
-.PHONY: all demo install uninstall format clean distclean FORCE
+.PHONY: all demo install install-libvirt-hook uninstall format clean distclean FORCE

@@ -39,6 +39,16 @@ run_fixtures() { # gpupass-binary label
 	count "${p:-0}" "${f:-1}"
 }
 
+# The libvirt hook script as libvirt runs it (tests/libvirt/run.sh).
+run_hook() {
+	out=$(tests/libvirt/run.sh early/gpupass "$b/mkfakesys" 2>&1)
+	printf '%s\n' "$out" | grep '^FAIL ' || true
+	p=$(printf '%s\n' "$out" | sed -n 's/^libvirt hook: \([0-9]*\) passed.*/\1/p')
+	f=$(printf '%s\n' "$out" | sed -n 's/^libvirt hook: [0-9]* passed, \([0-9]*\) failed/\1/p')
+	echo "libvirt hook: ${p:-0} passed, ${f:-1} failed"
+	count "${p:-0}" "${f:-1}"
+}
+
 # One result per fuzz target: a smoke run, so the harnesses cannot rot.
 run_fuzz() { # seconds
 	out=$(tests/fuzz/run.sh -s "$1" 2>&1)
@@ -57,6 +67,7 @@ else
 	run_fixtures early/gpupass "early/gpupass, dynamic"
 fi
 run_fixtures "$b/dynamic/gpupass" "dynamic variant"
+run_hook
 for u in "$@"; do run_unit "$b/asan/test_$u"; done
 run_fixtures "$b/asan/gpupass" "asan+ubsan"
 run_fuzz "${FUZZ_SMOKE_SECONDS:-5}"
