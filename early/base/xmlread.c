@@ -114,8 +114,8 @@ static int attribute(struct xml_reader *r, struct xml_elem *e)
 	char quote;
 
 	if (e->nattrs == XML_ATTRS_MAX)
-		return fail(r, "more than %d attributes in <%.*s>", XML_ATTRS_MAX,
-			    (int)e->name_len, e->name);
+		return fail(r, "more than %d attributes in <%.*s>", XML_ATTRS_MAX, (int)e->name_len,
+			    e->name);
 	a->name = r->p;
 	a->name_len = name_len(r);
 	r->p += a->name_len;

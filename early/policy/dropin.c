@@ -21,8 +21,8 @@ const char *dropin_text(const struct gp_device *dev, char *buf, size_t size)
 
 	snprintf(buf, size,
 		 DROPIN_MARK ": %s [%04x:%04x], class %04x%s.\n"
-		 "# 'gpupass unclaim %s' removes this file; see gpupass(8).\n"
-		 "claim %s expect=%04x:%04x%s\n",
+			     "# 'gpupass unclaim %s' removes this file; see gpupass(8).\n"
+			     "claim %s expect=%04x:%04x%s\n",
 		 dev->name, dev->vendor, dev->device, dev->class,
 		 gpu ? ", with its other functions" : "", dev->name, dev->name, dev->vendor,
 		 dev->device, gpu ? " with=functions" : "");

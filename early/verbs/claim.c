@@ -68,7 +68,8 @@ static int collect(struct gp_device *dev, struct pci_dev *pd, void *data)
 
 static int by_address(const void *a, const void *b)
 {
-	return pci_addr_cmp(&((const struct want *)a)->dev.addr, &((const struct want *)b)->dev.addr);
+	return pci_addr_cmp(&((const struct want *)a)->dev.addr,
+			    &((const struct want *)b)->dev.addr);
 }
 
 /* Every selector names a kind of device and selects one or more now.  Returns problems. */
@@ -207,8 +208,9 @@ static unsigned int claimed_elsewhere(struct claim *c)
 			    a->dev.name, a->dev.vendor, a->dev.device, origin, text, a->reason);
 			problems++;
 		} else {
-			printf("%s [%04x:%04x]: claimed already by the rule at %s ('%s'); not adding another\n",
-			       a->dev.name, a->dev.vendor, a->dev.device, origin, text);
+			printf(
+			    "%s [%04x:%04x]: claimed already by the rule at %s ('%s'); not adding another\n",
+			    a->dev.name, a->dev.vendor, a->dev.device, origin, text);
 		}
 	}
 	plan_free(&p);
@@ -265,7 +267,8 @@ static unsigned int judge_system(struct claim *c, const struct plan *p)
 		ERR("the IOMMU is off (no IOMMU groups in sysfs): vfio-pci cannot take devices; 'gpupass check' says how to turn it on");
 		problems++;
 	}
-	if (modload_new(&m, c->x->root, c->x->sys) < 0 || modload_available(m, DEFAULT_DRIVER) < 0) {
+	if (modload_new(&m, c->x->root, c->x->sys) < 0 ||
+	    modload_available(m, DEFAULT_DRIVER) < 0) {
 		ERR("%s is not built in, not loaded, and has no module for the running kernel; install it first",
 		    DEFAULT_DRIVER);
 		problems++;

@@ -57,8 +57,8 @@ static int number(const struct xml_elem *e, const char *name, unsigned long max,
 	errno = 0;
 	v = err < 0 ? 0 : strtoul(buf, &end, 0);
 	if (err < 0 || errno || end == buf || *end || v > max || buf[0] == '-') {
-		snprintf(why, size, "hostdev source <address> with %s %s%s%s", err < 0 ? "no" : "bad",
-			 name, err < 0 ? "" : "=", err < 0 ? "" : buf);
+		snprintf(why, size, "hostdev source <address> with %s %s%s%s",
+			 err < 0 ? "no" : "bad", name, err < 0 ? "" : "=", err < 0 ? "" : buf);
 		return -EINVAL;
 	}
 	*out = v;
@@ -164,7 +164,8 @@ static unsigned int managed(struct hook *h, const struct action **out)
 		if (!a || a->kind == ACT_SKIP) {
 			INF("domain %s: %s: %s; left to libvirt", h->domain,
 			    pci_addr_str(&h->dev[i], name),
-			    a ? "gpupass.skip= on the kernel command line" : "no gpupass rule selects it");
+			    a ? "gpupass.skip= on the kernel command line"
+			      : "no gpupass rule selects it");
 			continue;
 		}
 		a = primary(&h->p, a);
@@ -205,7 +206,8 @@ static int claim(struct hook *h, const struct action **m, unsigned int n)
 	for (i = 0; i < n && err >= 0; i++) {
 		NOTICE("domain %s: claiming %s [%04x:%04x] for it (rule at %s:%u)", h->domain,
 		       m[i]->dev.name, m[i]->dev.vendor, m[i]->dev.device,
-		       m[i]->rule->file ? m[i]->rule->file : "kernel command line", m[i]->rule->line);
+		       m[i]->rule->file ? m[i]->rule->file : "kernel command line",
+		       m[i]->rule->line);
 		err = add_exact(&mine, m[i]->rule, &m[i]->dev);
 	}
 	h->x->c = mine;
@@ -268,7 +270,8 @@ static int run(struct hook *h)
 
 	err = fd_read_all(STDIN_FILENO, DOMAIN_XML_MAX, &xml, &len);
 	if (err < 0)
-		snprintf(why, sizeof(why), "%s", err == -EFBIG ? "larger than 8 MiB" : strerror(-err));
+		snprintf(why, sizeof(why), "%s",
+			 err == -EFBIG ? "larger than 8 MiB" : strerror(-err));
 	else
 		err = parse_xml(h, xml, len, why, sizeof(why));
 	free(xml);
