@@ -48,6 +48,9 @@ int cmd_list(struct ctx *x);
 int cmd_release(struct ctx *x);
 int cmd_xml(struct ctx *x);
 int cmd_protected(struct ctx *x);
+/* The later stage: apply --late [PARENT...] (apply_late.c), mdev list|start|remove (mdev.c). */
+int cmd_apply_late(struct ctx *x);
+int cmd_mdev(struct ctx *x);
 /* claim.c, unclaim.c: persist a claim in /etc/gpupass.d; hook.c: the libvirt hook. */
 int cmd_claim(struct ctx *x);
 int cmd_unclaim(struct ctx *x);
@@ -60,8 +63,5 @@ int cmd_hook(struct ctx *x);
 int apply_now(struct ctx *x);
 /* persist.c: rebuild the initramfs after a drop-in changed, or say how (--no-initramfs). */
 int persist_rebuild(struct ctx *x);
-/* The later stage: apply --late [PARENT...] (apply_late.c), mdev list|start|remove (mdev.c). */
-int cmd_apply_late(struct ctx *x);
-int cmd_mdev(struct ctx *x);
 
 #endif

@@ -35,6 +35,12 @@ static void usage(FILE *f)
 	    "  list [--json]                PCI devices by IOMMU group, GPUs and claims marked\n"
 	    "  release SEL...|--all         give devices back to their normal drivers\n"
 	    "  xml SEL|UUID                 libvirt <hostdev> element for a claimed device or mdev\n"
+	    "  check [FILE]                 validate the config and the system; exit 1 on errors\n"
+	    "  modules                      print the kernel modules the config needs\n"
+	    "  protected                    the PCI functions holding the host's disks (for the hooks)\n"
+	    "  apply --late [PARENT...]     make the config's mdevs and SR-IOV VFs (of PARENT only)\n"
+	    "  mdev list [--json]           configured and existing mdevs, and the types on offer\n"
+	    "  mdev start|remove UUID...    make a configured mdev now, or remove an mdev\n"
 	    "  claim [--now] [--no-initramfs] SEL...\n"
 	    "                               write /etc/gpupass.d/50-claim-ADDR.conf for each device,\n"
 	    "                               after the guards of check; rebuild the initramfs\n"
@@ -42,12 +48,6 @@ static void usage(FILE *f)
 	    "                               remove those files (--now: release the devices too)\n"
 	    "  hook libvirt DOMAIN OP SUBOP [EXTRA]\n"
 	    "                               the libvirt qemu hook: domain XML on stdin\n"
-	    "  check [FILE]                 validate the config and the system; exit 1 on errors\n"
-	    "  modules                      print the kernel modules the config needs\n"
-	    "  protected                    the PCI functions holding the host's disks (for the hooks)\n"
-	    "  apply --late [PARENT...]     make the config's mdevs and SR-IOV VFs (of PARENT only)\n"
-	    "  mdev list [--json]           configured and existing mdevs, and the types on offer\n"
-	    "  mdev start|remove UUID...    make a configured mdev now, or remove an mdev\n"
 	    "\n"
 	    "Options:\n"
 	    "  --root DIR     read /etc, /proc and /run under DIR (default /)\n"
@@ -55,11 +55,11 @@ static void usage(FILE *f)
 	    "  --config FILE  read only FILE instead of /etc/gpupass.conf and /etc/gpupass.d\n"
 	    "  --early        log to /dev/kmsg and always exit 0 (initramfs hooks)\n"
 	    "  --late         apply: the mdev and sriov rules, once their parent driver is up\n"
+	    "  --now          claim, unclaim: also claim or release the devices now\n"
+	    "  --no-initramfs claim, unclaim: print the command that rebuilds the initramfs\n"
 	    "  --dry-run      print what would be done, change nothing\n"
 	    "  --json         machine-readable output (status, list)\n"
 	    "  --all          release: every device held by a driver_override\n"
-	    "  --now          claim, unclaim: also claim or release the devices now\n"
-	    "  --no-initramfs claim, unclaim: print the command that rebuilds the initramfs\n"
 	    "  --debug        log debug messages too\n"
 	    "  --modules      same as the modules verb\n"
 	    "  -h, --help     show this help\n"
@@ -155,13 +155,13 @@ static const struct verb {
 	{ "modules", cmd_modules },
 	{ "status", cmd_status },
 	{ "list", cmd_list },
+	{ "claim", cmd_claim },
+	{ "unclaim", cmd_unclaim },
+	{ "hook", cmd_hook },
 	{ "release", cmd_release },
 	{ "xml", cmd_xml },
 	{ "protected", cmd_protected },
 	{ "mdev", cmd_mdev },
-	{ "claim", cmd_claim },
-	{ "unclaim", cmd_unclaim },
-	{ "hook", cmd_hook },
 	/* clang-format on */
 };
 
