@@ -12,10 +12,10 @@ ITDIR      ?= $(PREFIX)/share/initramfs-tools
 UDEVDIR    ?= $(PREFIX)/lib/udev/rules.d
 SYSTEMDUNITDIR ?= $(PREFIX)/lib/systemd/system
 SYSCONFDIR ?= /etc
-LIBVIRTHOOKDIR ?= $(SYSCONFDIR)/libvirt/hooks/qemu.d
 DESTDIR    ?=
 STATIC     ?= 1
 MUSL_CC    ?= musl-gcc
+LIBVIRTHOOKDIR ?= $(SYSCONFDIR)/libvirt/hooks/qemu.d
 
 WARN      = -Wall -Wextra -Wshadow -Wformat=2 -Wmissing-prototypes -Wstrict-prototypes \
             -Wno-unused-parameter
@@ -116,7 +116,7 @@ install: early/gpupass
 # libvirtd reads its hooks when it starts: restart it after installing.
 install-libvirt-hook:
 	install -d $(DESTDIR)$(LIBVIRTHOOKDIR)
-	sed 's|/usr/sbin/gpupass|$(SBINDIR)/gpupass|g' libvirt/gpupass \
+	sed 's|/usr/sbin/gpupass|$(SBINDIR)/gpupass|g' libvirt/qemu-hook.sh \
 		> $(DESTDIR)$(LIBVIRTHOOKDIR)/gpupass
 	chmod 0755 $(DESTDIR)$(LIBVIRTHOOKDIR)/gpupass
 

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * hook libvirt DOMAIN OPERATION SUB-OPERATION [EXTRA]: what the libvirt qemu
- * hook (libvirt/gpupass, installed in /etc/libvirt/hooks/qemu.d/) runs, with
+ * hook (libvirt/qemu-hook.sh, installed in /etc/libvirt/hooks/qemu.d/) runs, with
  * libvirt's arguments and the domain XML on stdin (libvirt.org/hooks.html).
  *
  * prepare begin: the domain's PCI hostdevs that a claim rule selects are

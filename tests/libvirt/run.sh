@@ -1,6 +1,6 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0-or-later
-# The libvirt hook script (libvirt/gpupass) as libvirt runs it: its
+# The libvirt hook script (libvirt/qemu-hook.sh) as libvirt runs it: its
 # arguments, the domain XML on stdin, a clean stdout, the exit status, the
 # log on stderr and through logger.  gpupass runs against the fake tree of a
 # fixture (tests/fixtures/hook-*), and logger is a stand-in that records.
@@ -9,7 +9,7 @@ set -u
 abspath() { case $1 in /*) echo "$1" ;; *) echo "$PWD/$1" ;; esac; }
 gpupass=$(abspath "$1") mkfakesys=$(abspath "$2")
 here=$(cd "$(dirname "$0")" && pwd)
-hook=$here/../../libvirt/gpupass
+hook=$here/../../libvirt/qemu-hook.sh
 fixtures=$here/../fixtures
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
