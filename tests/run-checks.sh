@@ -67,9 +67,9 @@ else
 	run_fixtures early/gpupass "early/gpupass, dynamic"
 fi
 run_fixtures "$b/dynamic/gpupass" "dynamic variant"
-run_hook
 for u in "$@"; do run_unit "$b/asan/test_$u"; done
 run_fixtures "$b/asan/gpupass" "asan+ubsan"
+run_hook
 run_fuzz "${FUZZ_SMOKE_SECONDS:-5}"
 
 echo "$pass passed, $fail failed"
