@@ -349,6 +349,9 @@ static int claim_now(struct claim *c)
 	mine = c->x->c;
 	c->x->c = all;
 	config_free(&mine);
+	if (problems && !c->x->o.dry_run)
+		ERR("not all claimed now (see above); the rules are in %s and apply from the next boot",
+		    DROPIN_DIR);
 	return problems ? 1 : 0;
 }
 
