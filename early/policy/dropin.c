@@ -38,7 +38,8 @@ int dropin_read(struct root *root, const char *path, char **text)
 	*text = NULL;
 	if (root_readlink(root, path, link, sizeof(link)) >= 0)
 		return -EEXIST;
-	err = root_read_all(root, path, 4096, text, &len);
+	/* As the config is read: links resolve inside the root. */
+	err = root_read_all_in_root(root, path, 4096, text, &len);
 	if (err == -ENOENT)
 		return 0;
 	if (err == -EFBIG || err == -EINVAL || err == -EISDIR)
@@ -51,6 +52,21 @@ int dropin_read(struct root *root, const char *path, char **text)
 		return -EEXIST;
 	}
 	return 1;
+}
+
+/* /etc or /etc/gpupass.d a symlink: refused, as root_mkdirs() refuses it, so that a
+ * captured tree's link never leads a write or an unlink out of it. */
+static int through_link(struct root *root)
+{
+	char link[8];
+
+	return root_readlink(root, "/etc", link, sizeof(link)) >= 0 ||
+	       root_readlink(root, DROPIN_DIR, link, sizeof(link)) >= 0;
+}
+
+int dropin_remove(struct root *root, const char *path)
+{
+	return through_link(root) ? -ELOOP : root_unlink(root, path);
 }
 
 int dropin_write(struct root *root, const char *path, const char *text)

@@ -37,6 +37,8 @@ struct root;
  * -EEXIST when it is the admin's (no marker, or a symlink), or -errno.
  */
 int dropin_read(struct root *root, const char *path, char **text);
+/* Remove @path; -ELOOP when /etc or /etc/gpupass.d is a symlink (refused). */
+int dropin_remove(struct root *root, const char *path);
 /* Write @text to @path atomically (a new file renamed over it), /etc/gpupass.d made if need be. */
 int dropin_write(struct root *root, const char *path, const char *text);
 

@@ -28,7 +28,7 @@ struct unclaim {
 	struct pci_addr addr[UNCLAIM_MAX];
 	char path[UNCLAIM_MAX][DROPIN_PATH_MAX];
 	char *old[UNCLAIM_MAX]; /* our drop-in's text, NULL when there is none */
-	unsigned int n, over;
+	unsigned int n, over, failed;
 };
 
 static void add_addr(struct unclaim *u, const struct pci_addr *a)
@@ -175,9 +175,14 @@ static unsigned int remove_ours(struct unclaim *u)
 			printf("would remove %s\n", u->path[i]);
 			continue;
 		}
-		err = root_unlink(u->x->root, u->path[i]);
-		if (err < 0 && err != -ENOENT) {
+		err = dropin_remove(u->x->root, u->path[i]);
+		if (err == -ELOOP)
+			ERR("cannot remove %s: /etc or %s is a symlink (refused); remove it by hand",
+			    u->path[i], DROPIN_DIR);
+		else if (err < 0 && err != -ENOENT)
 			ERR_ERRNO(err, "cannot remove %s: %m", u->path[i]);
+		if (err < 0 && err != -ENOENT) {
+			u->failed++;
 			continue;
 		}
 		printf("removed %s\n", u->path[i]);
@@ -237,7 +242,7 @@ static int run(struct unclaim *u)
 	if (u->x->o.now && gone)
 		rc |= release_now(u, &p);
 	plan_free(&p);
-	return problems || rc ? 1 : 0;
+	return problems || u->failed || rc ? 1 : 0;
 }
 
 int cmd_unclaim(struct ctx *x)
