@@ -18,6 +18,7 @@ BASHCOMPDIR ?= $(or $(shell $(PKG_CONFIG) --variable=completionsdir bash-complet
 DESTDIR    ?=
 STATIC     ?= 1
 MUSL_CC    ?= musl-gcc
+LIBVIRTHOOKDIR ?= $(SYSCONFDIR)/libvirt/hooks/qemu.d
 
 WARN      = -Wall -Wextra -Wshadow -Wformat=2 -Wmissing-prototypes -Wstrict-prototypes \
             -Wno-unused-parameter
@@ -124,7 +125,16 @@ install: early/gpupass
 	for m in docs/*.[0-9]; do [ -e "$$m" ] || continue; \
 		s=$${m##*.}; install -D -m 0644 $$m $(DESTDIR)$(MANDIR)/man$$s/$${m##*/}; done
 
+# Optional, not part of install: the libvirt qemu hook (gpupass(8), "hook").
+# libvirtd reads its hooks when it starts: restart it after installing.
+install-libvirt-hook:
+	install -d $(DESTDIR)$(LIBVIRTHOOKDIR)
+	sed 's|/usr/sbin/gpupass|$(SBINDIR)/gpupass|g' libvirt/qemu-hook.sh \
+		> $(DESTDIR)$(LIBVIRTHOOKDIR)/gpupass
+	chmod 0755 $(DESTDIR)$(LIBVIRTHOOKDIR)/gpupass
+
 uninstall:
+	rm -f $(DESTDIR)$(LIBVIRTHOOKDIR)/gpupass
 	rm -f $(DESTDIR)$(SBINDIR)/gpupass
 	rm -rf $(DESTDIR)$(DRACUTDIR)/90gpupass
 	rm -f $(DESTDIR)$(ITDIR)/hooks/gpupass $(DESTDIR)$(ITDIR)/scripts/init-top/gpupass
@@ -148,4 +158,4 @@ distclean: clean
 
 FORCE:
 
-.PHONY: all demo install uninstall format clean distclean FORCE
+.PHONY: all demo install install-libvirt-hook uninstall format clean distclean FORCE

@@ -83,6 +83,7 @@ run_script verify tests/verify/run.sh
 run_script capture tests/capture/run.sh
 for u in "$@"; do run_unit "$b/asan/test_$u"; done
 run_fixtures "$b/asan/gpupass" "asan+ubsan"
+run_script "libvirt hook" tests/libvirt/run.sh
 run_fuzz "${FUZZ_SMOKE_SECONDS:-5}"
 
 echo "$pass passed, $fail failed"

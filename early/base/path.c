@@ -244,6 +244,11 @@ static int read_fd_all(int fd, size_t max, char **out, size_t *len)
 	return 0;
 }
 
+int fd_read_all(int fd, size_t max, char **out, size_t *len)
+{
+	return read_fd_all(fd, max, out, len);
+}
+
 int root_read_all(struct root *r, const char *rel, size_t max, char **out, size_t *len)
 {
 	int fd, err;
@@ -320,6 +325,11 @@ int root_write_file(struct root *r, const char *rel, const char *data, size_t le
 	if (err)
 		unlinkat(r->fd, tmp, 0);
 	return err;
+}
+
+int root_unlink(struct root *r, const char *rel)
+{
+	return unlinkat(r->fd, rel_path(rel), 0) < 0 ? -errno : 0;
 }
 
 int root_readlink(struct root *r, const char *rel, char *buf, size_t size)

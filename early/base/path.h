@@ -37,6 +37,8 @@ int root_read_all(struct root *r, const char *rel, size_t max, char **out, size_
  * A dangling link gives -ENOENT, more than 40 links -ELOOP.
  */
 int root_read_all_in_root(struct root *r, const char *rel, size_t max, char **out, size_t *len);
+/* root_read_all() of an open fd (a pipe: the libvirt hook's stdin), until end of file. */
+int fd_read_all(int fd, size_t max, char **out, size_t *len);
 /* One write(2) of @val, as sysfs attributes want. */
 int root_write(struct root *r, const char *rel, const char *val);
 /*
@@ -44,6 +46,8 @@ int root_write(struct root *r, const char *rel, const char *val);
  * file (O_EXCL|O_NOFOLLOW: a planted link is never followed) and rename.
  */
 int root_write_file(struct root *r, const char *rel, const char *data, size_t len);
+/* Remove file @rel (never a directory; a symlink itself, not its target). */
+int root_unlink(struct root *r, const char *rel);
 /* The target of symlink @rel, as stored.  Returns its length. */
 int root_readlink(struct root *r, const char *rel, char *buf, size_t size);
 /* root_readlink() of @rel, its directory found with links resolved inside the root. */

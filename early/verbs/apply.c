@@ -137,3 +137,13 @@ int cmd_plan(struct ctx *x)
 	x->o.dry_run = true;
 	return cmd_apply(x);
 }
+
+int apply_now(struct ctx *x)
+{
+	struct plan p = { 0 };
+	int problems = run_plan(x, &p);
+
+	plan_free(&p);
+	x->r.plan = NULL;
+	return problems;
+}

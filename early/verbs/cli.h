@@ -15,6 +15,7 @@
 #include "policy/status.h"
 
 struct opts {
+	bool now, no_initramfs; /* claim, unclaim */
 	const char *root, *sysfs, *config;
 	const char *kver; /* check: the kernel the image is for (--kver) */
 	bool early, late, dry_run, json, all;
@@ -56,5 +57,17 @@ int cmd_capture(struct ctx *x);
 /* The later stage: apply --late [PARENT...] (apply_late.c), mdev list|start|remove (mdev.c). */
 int cmd_apply_late(struct ctx *x);
 int cmd_mdev(struct ctx *x);
+/* claim.c, unclaim.c: persist a claim in /etc/gpupass.d; hook.c: the libvirt hook. */
+int cmd_claim(struct ctx *x);
+int cmd_unclaim(struct ctx *x);
+int cmd_hook(struct ctx *x);
+/*
+ * apply.c: claim what x->c selects now, as 'apply' does (the run-time guards
+ * included), without writing status.json: claim --now and the libvirt hook
+ * put their own rules in x->c.  Returns the number of problems.
+ */
+int apply_now(struct ctx *x);
+/* persist.c: rebuild the initramfs after a drop-in changed, or say how (--no-initramfs). */
+int persist_rebuild(struct ctx *x);
 
 #endif

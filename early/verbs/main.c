@@ -33,6 +33,8 @@ enum {
 	O_ALL = 1 << 4,
 	O_KVER = 1 << 5,
 	O_FORMAT = 1 << 6,
+	O_NOW = 1 << 7,
+	O_NO_INITRAMFS = 1 << 8,
 };
 
 /*
@@ -61,6 +63,9 @@ static const struct verb {
 	{ "fingerprint", cmd_fingerprint, 0, "fingerprint [files]", "the config's SHA-256, or the files it covers (for the hooks)" },
 	{ "mdev", cmd_mdev, O_JSON, "mdev list [--json]\nmdev start|remove UUID...", "configured and existing mdevs, and the types on offer\nmake a configured mdev now, or remove an mdev" },
 	{ "capture", cmd_capture, 0, "capture FILE", "what gpupass reads from this host, as a tar archive\n(unpack it, then --root DIR; FILE - for stdout)" },
+	{ "claim", cmd_claim, O_NOW | O_NO_INITRAMFS | O_DRY_RUN, "claim [--now] [--no-initramfs] SEL...", "write /etc/gpupass.d/50-claim-ADDR.conf for each device,\nafter the guards of check; rebuild the initramfs" },
+	{ "unclaim", cmd_unclaim, O_NOW | O_NO_INITRAMFS | O_DRY_RUN, "unclaim [--now] [--no-initramfs] SEL...", "remove those files (--now: release the devices too)" },
+	{ "hook", cmd_hook, 0, "hook libvirt DOMAIN OP SUBOP [EXTRA]", "the libvirt qemu hook: domain XML on stdin" },
 	/* clang-format on */
 };
 
@@ -76,6 +81,8 @@ static const struct opt {
 	{ { "config", required_argument, NULL, 'c' }, OPT_GLOBAL, " FILE", "read only FILE instead of /etc/gpupass.conf and /etc/gpupass.d" },
 	{ { "early", no_argument, NULL, 'e' }, O_EARLY, "", "log to /dev/kmsg and always exit 0, for the boot hooks" },
 	{ { "late", no_argument, NULL, 'l' }, O_LATE, "", "the mdev and sriov rules, once their parent driver is up" },
+	{ { "now", no_argument, NULL, 'N' }, O_NOW, "", "also claim or release the devices now" },
+	{ { "no-initramfs", no_argument, NULL, 'I' }, O_NO_INITRAMFS, "", "print the command that rebuilds the initramfs" },
 	{ { "dry-run", no_argument, NULL, 'n' }, O_DRY_RUN, "", "print what would be done, change nothing" },
 	{ { "json", no_argument, NULL, 'j' }, O_JSON, "", "JSON output" },
 	{ { "format", required_argument, NULL, 'f' }, O_FORMAT, "=FMT", "text, json or prometheus (metrics for node_exporter)" },
@@ -222,6 +229,12 @@ static void set_opt(struct opts *o, struct parsed *p, int ch)
 		break;
 	case 'a':
 		o->all = true;
+		break;
+	case 'N':
+		o->now = true;
+		break;
+	case 'I':
+		o->no_initramfs = true;
 		break;
 	case 'd':
 		log_set_debug(1);
