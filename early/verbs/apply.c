@@ -7,6 +7,7 @@
 #include "base/log.h"
 #include "base/path.h"
 #include "pci/devices.h"
+#include "policy/inuse.h"
 #include "policy/plan.h"
 #include "policy/storage.h"
 #include "boot/apply.h"
@@ -43,6 +44,26 @@ static void write_status(struct ctx *x)
 	}
 }
 
+/* At run time a device something uses (policy/inuse.h) is refused, unless --force. */
+static void guard_in_use(struct ctx *x, struct plan *p)
+{
+	char why[INUSE_WHY_MAX];
+	unsigned int i;
+
+	for (i = 0; i < p->n; i++) {
+		struct action *a = &p->acts[i];
+
+		if (a->kind != ACT_CLAIM || !*a->dev.driver || driver_vfio_safe(a->dev.driver) ||
+		    inuse_check(x->sys, x->root, &a->dev.addr, why, sizeof(why)) <= 0)
+			continue;
+		a->kind = ACT_REFUSE;
+		snprintf(a->reason, sizeof(a->reason), "in use: %s", why);
+		p->problems++;
+		ERR("%s [%04x:%04x]: in use, not taking it from %s: %s; stop what holds it, or use --force",
+		    a->dev.name, a->dev.vendor, a->dev.device, a->dev.driver, why);
+	}
+}
+
 /* Returns the number of problems (0: every selected device is where it should be). */
 static int run_plan(struct ctx *x, struct plan *p)
 {
@@ -70,6 +91,8 @@ static int run_plan(struct ctx *x, struct plan *p)
 			  root_dir(x->sys));
 		return 1;
 	}
+	if (!x->o.early && !x->o.hotplug && !x->o.force)
+		guard_in_use(x, p);
 	if (x->o.dry_run) {
 		plan_print(p, stdout);
 		return p->problems + x->c.errors;

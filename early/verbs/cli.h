@@ -17,6 +17,7 @@
 struct opts {
 	const char *root, *sysfs, *config;
 	bool early, late, dry_run, json, all;
+	bool force, hotplug; /* in-use guard off; apply --hotplug ADDR (udev) */
 };
 
 struct ctx {

@@ -34,6 +34,7 @@ static void usage(FILE *f)
 	    "                               every rule is satisfied and the initramfs is current\n"
 	    "  list [--json]                PCI devices by IOMMU group, GPUs and claims marked\n"
 	    "  release SEL...|--all         give devices back to their normal drivers\n"
+	    "  apply --hotplug ADDR         claim ADDR if the config selects it (the udev rule)\n"
 	    "  xml SEL|UUID                 libvirt <hostdev> element for a claimed device or mdev\n"
 	    "  check [FILE]                 validate the config and the system; exit 1 on errors\n"
 	    "  modules                      print the kernel modules the config needs\n"
@@ -51,6 +52,7 @@ static void usage(FILE *f)
 	    "  --dry-run      print what would be done, change nothing\n"
 	    "  --json         machine-readable output (status, list)\n"
 	    "  --all          release: every device held by a driver_override\n"
+	    "  --force        apply, release: go on while a device is in use (fbcon, DRM, open files)\n"
 	    "  --debug        log debug messages too\n"
 	    "  --modules      same as the modules verb\n"
 	    "  -h, --help     show this help\n"
@@ -74,6 +76,8 @@ static int parse_opts(int argc, char **argv, struct opts *o, bool *modules)
 		{ "all", no_argument, NULL, 'a' },
 		{ "debug", no_argument, NULL, 'd' },
 		{ "modules", no_argument, NULL, 'm' },
+		{ "force", no_argument, NULL, 'f' },
+		{ "hotplug", no_argument, NULL, 'H' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
@@ -112,6 +116,12 @@ static int parse_opts(int argc, char **argv, struct opts *o, bool *modules)
 			break;
 		case 'm':
 			*modules = true;
+			break;
+		case 'f':
+			o->force = true;
+			break;
+		case 'H':
+			o->hotplug = true;
 			break;
 		case 'h':
 			usage(stdout);
@@ -176,7 +186,7 @@ int main(int argc, char **argv)
 		usage(stderr);
 		return 2;
 	}
-	if (x.o.early) {
+	if (x.o.early || x.o.hotplug) {
 		devices_set_fatal_exit(EXIT_SUCCESS); /* never break a boot */
 		snprintf(kmsg, sizeof(kmsg), "%s/dev/kmsg", strcmp(x.o.root, "/") ? x.o.root : "");
 		log_use_kmsg(kmsg);
@@ -186,7 +196,7 @@ int main(int argc, char **argv)
 	root_close(x.sys);
 	root_close(x.root);
 	log_close();
-	if (x.o.early)
+	if (x.o.early || x.o.hotplug)
 		return EXIT_SUCCESS; /* never break a boot */
 	return rc;
 }

@@ -12,6 +12,7 @@
 #include "base/path.h"
 #include "pci/devices.h"
 #include "pci/pcidev.h"
+#include "policy/inuse.h"
 #include "policy/plan.h"
 #include "verbs/cli.h"
 
@@ -79,9 +80,15 @@ static int release_device(struct root *sys, const struct gp_device *d, char *aft
 /* Returns 0 when the device ended off VFIO, 1 otherwise. */
 static int release_one(struct release *r, const struct gp_device *d)
 {
-	char after[DRIVER_NAME_MAX];
+	char after[DRIVER_NAME_MAX], why[INUSE_WHY_MAX];
 	int err;
 
+	if (!r->x->o.force && inuse_check(r->x->sys, r->x->root, &d->addr, why, sizeof(why)) > 0) {
+		ERR("%s [%04x:%04x]: in use, not releasing it from %s: %s; stop what holds it, or use --force",
+		    d->name, d->vendor, d->device, *d->driver ? d->driver : "its driver_override",
+		    why);
+		return 1;
+	}
 	if (r->x->o.dry_run) {
 		printf("%s [%04x:%04x]: would release it from %s\n", d->name, d->vendor, d->device,
 		       *d->driver ? d->driver : "its driver_override");
