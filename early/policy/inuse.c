@@ -184,7 +184,7 @@ static const char *node_of(struct inuse *u, const char *target)
 /* Each node of ours process @pid has open, once. */
 static void scan_pid(struct inuse *u, const char *pid)
 {
-	char rel[2 * NAME_MAX], t[PATH_MAX], comm[64], who[96];
+	char rel[2 * NAME_MAX + 16], t[PATH_MAX], comm[64], who[NAME_MAX + 80];
 	const char *seen[NODES_MAX], *node;
 	unsigned int nseen = 0, i;
 	struct dirent *e;

@@ -10,6 +10,7 @@
 #include "policy/inuse.h"
 #include "policy/plan.h"
 #include "policy/storage.h"
+#include "policy/udevrules.h"
 #include "boot/apply.h"
 #include "verbs/cli.h"
 
@@ -30,6 +31,16 @@ static unsigned int count_kind(const struct plan *p, enum action_kind kind, enum
 	for (i = 0; i < p->n; i++)
 		n += p->acts[i].kind == kind && p->acts[i].result == result;
 	return n;
+}
+
+/* The hotplug rule follows the config: every apply rewrites it (policy/udevrules.h). */
+static void write_rules(struct ctx *x, const struct plan *p)
+{
+	int err = udevrules_write(x->root, &x->c, p);
+
+	if (err < 0)
+		WRN("cannot write %s: %s; a claimed device added again will not be claimed again",
+		    UDEVRULES_PATH, root_strerror(err));
 }
 
 static void write_status(struct ctx *x)
@@ -57,7 +68,8 @@ static void guard_in_use(struct ctx *x, struct plan *p)
 		    inuse_check(x->sys, x->root, &a->dev.addr, why, sizeof(why)) <= 0)
 			continue;
 		a->kind = ACT_REFUSE;
-		snprintf(a->reason, sizeof(a->reason), "in use: %s", why);
+		snprintf(a->reason, sizeof(a->reason), "in use: %.*s", (int)sizeof(a->reason) - 9,
+			 why);
 		p->problems++;
 		ERR("%s [%04x:%04x]: in use, not taking it from %s: %s; stop what holds it, or use --force",
 		    a->dev.name, a->dev.vendor, a->dev.device, a->dev.driver, why);
@@ -111,6 +123,8 @@ int cmd_apply(struct ctx *x)
 
 	if (x->o.late)
 		return cmd_apply_late(x);
+	if (x->o.hotplug)
+		return cmd_apply_hotplug(x);
 	x->r.mode = x->o.early ? "early" : "apply";
 	x->r.t.boottime_ms = clock_us(CLOCK_BOOTTIME) / 1000;
 	x->r.t.total_us = clock_us(CLOCK_MONOTONIC);
@@ -120,7 +134,7 @@ int cmd_apply(struct ctx *x)
 		NOTICE("disabled by %s on the kernel command line; not touching any device",
 		       x->c.disabled_by);
 		if (!x->o.dry_run)
-			write_status(x);
+			write_status(x), write_rules(x, NULL);
 		return 0;
 	}
 	if (!has_claims(&x->c)) {
@@ -128,14 +142,23 @@ int cmd_apply(struct ctx *x)
 		if (x->o.dry_run)
 			printf("# no claim rules\n");
 		else
-			write_status(x);
+			write_status(x), write_rules(x, NULL);
 		return x->c.errors ? 1 : 0;
 	}
 	problems = run_plan(x, &p);
 	if (!x->o.dry_run)
-		write_status(x);
+		write_status(x), write_rules(x, &p);
 	plan_free(&p);
 	return problems ? 1 : 0;
+}
+
+/* udev-rules: print the hotplug rule apply writes (for the config alone: no plan). */
+int cmd_udev_rules(struct ctx *x)
+{
+	if (cli_open_roots(x, false) < 0 || cli_load_config(x, true) < 0)
+		return 1;
+	udevrules_print(&x->c, NULL, stdout);
+	return x->c.errors ? 1 : 0;
 }
 
 int cmd_plan(struct ctx *x)

@@ -48,6 +48,9 @@ int cmd_list(struct ctx *x);
 int cmd_release(struct ctx *x);
 int cmd_xml(struct ctx *x);
 int cmd_protected(struct ctx *x);
+/* apply --hotplug ADDR (hotplug.c), udev-rules (apply.c). */
+int cmd_apply_hotplug(struct ctx *x);
+int cmd_udev_rules(struct ctx *x);
 /* The later stage: apply --late [PARENT...] (apply_late.c), mdev list|start|remove (mdev.c). */
 int cmd_apply_late(struct ctx *x);
 int cmd_mdev(struct ctx *x);

@@ -35,6 +35,7 @@ static void usage(FILE *f)
 	    "  list [--json]                PCI devices by IOMMU group, GPUs and claims marked\n"
 	    "  release SEL...|--all         give devices back to their normal drivers\n"
 	    "  apply --hotplug ADDR         claim ADDR if the config selects it (the udev rule)\n"
+	    "  udev-rules                   print the udev rule that apply writes for hotplug\n"
 	    "  xml SEL|UUID                 libvirt <hostdev> element for a claimed device or mdev\n"
 	    "  check [FILE]                 validate the config and the system; exit 1 on errors\n"
 	    "  modules                      print the kernel modules the config needs\n"
@@ -151,6 +152,7 @@ static const struct verb {
 	{ "release", cmd_release },
 	{ "xml", cmd_xml },
 	{ "protected", cmd_protected },
+	{ "udev-rules", cmd_udev_rules },
 	{ "mdev", cmd_mdev },
 	/* clang-format on */
 };
