@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "base/log.h"
 #include "base/path.h"
@@ -215,6 +216,7 @@ static void scan_pid(struct inuse *u, const char *pid)
 
 static void scan_procs(struct inuse *u)
 {
+	char self[24];
 	struct dirent *e;
 	DIR *d;
 
@@ -223,8 +225,10 @@ static void scan_procs(struct inuse *u)
 	d = root_opendir(u->root, "proc");
 	if (!d)
 		return;
+	/* Not us: a shell that holds a node passes it on to the gpupass it runs. */
+	snprintf(self, sizeof(self), "%d", (int)getpid());
 	while ((e = readdir(d)))
-		if (numeric(e->d_name))
+		if (numeric(e->d_name) && strcmp(e->d_name, self))
 			scan_pid(u, e->d_name);
 	closedir(d);
 }
