@@ -103,8 +103,11 @@ install: early/gpupass
 		> $(DESTDIR)$(UDEVDIR)/90-gpupass.rules
 	sed 's|/usr/sbin/gpupass|$(SBINDIR)/gpupass|g' systemd/gpupass-late.service \
 		> $(DESTDIR)$(SYSTEMDUNITDIR)/gpupass-late.service
+	for u in gpupass-rules.path gpupass-rules.service; do \
+		sed 's|/usr/sbin/gpupass|$(SBINDIR)/gpupass|g' systemd/$$u > $(DESTDIR)$(SYSTEMDUNITDIR)/$$u; done
 	chmod 0644 $(DESTDIR)$(UDEVDIR)/90-gpupass.rules \
-		$(DESTDIR)$(SYSTEMDUNITDIR)/gpupass-late.service
+		$(DESTDIR)$(SYSTEMDUNITDIR)/gpupass-late.service \
+		$(DESTDIR)$(SYSTEMDUNITDIR)/gpupass-rules.path $(DESTDIR)$(SYSTEMDUNITDIR)/gpupass-rules.service
 	install -d $(DESTDIR)$(SYSCONFDIR)/gpupass.d
 	test -e $(DESTDIR)$(SYSCONFDIR)/gpupass.conf || \
 		install -m 0644 conf/gpupass.conf $(DESTDIR)$(SYSCONFDIR)/gpupass.conf
@@ -116,6 +119,7 @@ uninstall:
 	rm -rf $(DESTDIR)$(DRACUTDIR)/90gpupass
 	rm -f $(DESTDIR)$(ITDIR)/hooks/gpupass $(DESTDIR)$(ITDIR)/scripts/init-top/gpupass
 	rm -f $(DESTDIR)$(UDEVDIR)/90-gpupass.rules $(DESTDIR)$(SYSTEMDUNITDIR)/gpupass-late.service
+	rm -f $(DESTDIR)$(SYSTEMDUNITDIR)/gpupass-rules.path $(DESTDIR)$(SYSTEMDUNITDIR)/gpupass-rules.service
 	for m in docs/*.[0-9]; do [ -e "$$m" ] || continue; \
 		s=$${m##*.}; rm -f $(DESTDIR)$(MANDIR)/man$$s/$${m##*/}; done
 

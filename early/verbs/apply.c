@@ -152,15 +152,6 @@ int cmd_apply(struct ctx *x)
 	return problems ? 1 : 0;
 }
 
-/* udev-rules: print the hotplug rule apply writes (for the config alone: no plan). */
-int cmd_udev_rules(struct ctx *x)
-{
-	if (cli_open_roots(x, false) < 0 || cli_load_config(x, true) < 0)
-		return 1;
-	udevrules_print(&x->c, NULL, stdout);
-	return x->c.errors ? 1 : 0;
-}
-
 int cmd_plan(struct ctx *x)
 {
 	x->o.dry_run = true;

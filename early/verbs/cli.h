@@ -48,7 +48,7 @@ int cmd_list(struct ctx *x);
 int cmd_release(struct ctx *x);
 int cmd_xml(struct ctx *x);
 int cmd_protected(struct ctx *x);
-/* apply --hotplug ADDR (hotplug.c), udev-rules (apply.c). */
+/* apply --hotplug ADDR and udev-rules (hotplug.c). */
 int cmd_apply_hotplug(struct ctx *x);
 int cmd_udev_rules(struct ctx *x);
 /* The later stage: apply --late [PARENT...] (apply_late.c), mdev list|start|remove (mdev.c). */

@@ -23,6 +23,7 @@
 #include "policy/plan.h"
 #include "policy/status.h"
 #include "policy/storage.h"
+#include "policy/udevrules.h"
 #include "boot/apply.h"
 #include "verbs/cli.h"
 
@@ -173,4 +174,39 @@ int cmd_apply_hotplug(struct ctx *x)
 		closedir(lock);
 	plan_free(&p);
 	return 0;
+}
+
+/*
+ * udev-rules: write the hotplug rule for the config now (what apply writes,
+ * without claiming anything: gpupass-rules.path runs it when the config
+ * changes); --dry-run prints the config's part of it instead.
+ */
+int cmd_udev_rules(struct ctx *x)
+{
+	struct devices *ds = NULL;
+	struct plan p = { 0 };
+	struct storage st;
+	int err;
+
+	if (cli_open_roots(x, !x->o.dry_run) < 0 || cli_load_config(x, true) < 0)
+		return 1;
+	if (x->o.dry_run) {
+		udevrules_print(&x->c, NULL, stdout);
+		return x->c.errors ? 1 : 0;
+	}
+	log_mute(1); /* the plan only lists the devices claimed now; plan says more */
+	storage_protected(x->root, x->sys, &st);
+	storage_to_plan(&st, &p);
+	err = devices_open(&ds, x->sys);
+	if (err >= 0)
+		err = plan_build(&p, &x->c, ds);
+	devices_close(ds);
+	log_mute(0);
+	err = udevrules_write(x->root, &x->c, err < 0 ? NULL : &p);
+	plan_free(&p);
+	if (err < 0) {
+		ERR("cannot write %s: %s", UDEVRULES_PATH, root_strerror(err));
+		return 1;
+	}
+	return x->c.errors ? 1 : 0;
 }

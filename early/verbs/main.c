@@ -35,7 +35,7 @@ static void usage(FILE *f)
 	    "  list [--json]                PCI devices by IOMMU group, GPUs and claims marked\n"
 	    "  release SEL...|--all         give devices back to their normal drivers\n"
 	    "  apply --hotplug ADDR         claim ADDR if the config selects it (the udev rule)\n"
-	    "  udev-rules                   print the udev rule that apply writes for hotplug\n"
+	    "  udev-rules [--dry-run]       write (print) the udev rule apply writes for hotplug\n"
 	    "  xml SEL|UUID                 libvirt <hostdev> element for a claimed device or mdev\n"
 	    "  check [FILE]                 validate the config and the system; exit 1 on errors\n"
 	    "  modules                      print the kernel modules the config needs\n"

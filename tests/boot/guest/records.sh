@@ -1,4 +1,5 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
+# shellcheck shell=sh
 # TEST ONLY, sourced by the hotplug scenarios' guest.sh (POSIX sh).
 
 # records ADDR...: one "GPUPASS-GUEST record ADDR RESULT" line per device,

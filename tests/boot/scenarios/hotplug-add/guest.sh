@@ -3,6 +3,7 @@
 # TEST ONLY, run by the probe once udev has settled: ask the host to hot-add
 # two cards (host.sh, through the QEMU monitor), wait for both, let udev
 # finish their events.
+# shellcheck disable=SC1091 # the probe's cpio puts it there (guest/records.sh)
 . /gpupass-test/records.sh
 echo GPUPASS-GUEST-HOTPLUG-READY
 i=0
