@@ -6,6 +6,7 @@
 # RESULT what the hotplug run recorded for it in
 # /run/gpupass/hotplug/ADDR.json (its own entry comes first), or "none".
 records() {
+	echo # initramfs-tools may have left "Begin: ... " without its newline
 	for a in "$@"; do
 		r=/run/gpupass/hotplug/$a.json
 		res=none
