@@ -7,6 +7,7 @@
 say() {
 	sed -e 's/pid [0-9]*/pid N/g' -e "s|/dev/dri/$card|/dev/dri/CARD|g" -e 's/^/GPUPASS-GUEST /'
 }
+echo # initramfs-tools may have left "Begin: ... " without its newline
 card=none
 for c in /sys/bus/pci/devices/0000:00:04.0/drm/card*; do
 	card=${c##*/}
