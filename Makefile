@@ -107,8 +107,11 @@ install: early/gpupass
 		> $(DESTDIR)$(UDEVDIR)/90-gpupass.rules
 	sed 's|/usr/sbin/gpupass|$(SBINDIR)/gpupass|g' systemd/gpupass-late.service \
 		> $(DESTDIR)$(SYSTEMDUNITDIR)/gpupass-late.service
+	for u in gpupass-rules.path gpupass-rules.service; do \
+		sed 's|/usr/sbin/gpupass|$(SBINDIR)/gpupass|g' systemd/$$u > $(DESTDIR)$(SYSTEMDUNITDIR)/$$u; done
 	chmod 0644 $(DESTDIR)$(UDEVDIR)/90-gpupass.rules \
-		$(DESTDIR)$(SYSTEMDUNITDIR)/gpupass-late.service
+		$(DESTDIR)$(SYSTEMDUNITDIR)/gpupass-late.service \
+		$(DESTDIR)$(SYSTEMDUNITDIR)/gpupass-rules.path $(DESTDIR)$(SYSTEMDUNITDIR)/gpupass-rules.service
 	install -D -m 0644 completions/gpupass $(DESTDIR)$(BASHCOMPDIR)/gpupass
 	install -d $(DESTDIR)$(LIBEXECDIR)/gpupass
 	sed 's|/usr/sbin/gpupass|$(SBINDIR)/gpupass|g' systemd/gpupass-verify.sh \
@@ -142,6 +145,7 @@ uninstall:
 	rm -f $(DESTDIR)$(BASHCOMPDIR)/gpupass
 	rm -f $(DESTDIR)$(SYSTEMDUNITDIR)/gpupass-verify.service
 	rm -rf $(DESTDIR)$(LIBEXECDIR)/gpupass
+	rm -f $(DESTDIR)$(SYSTEMDUNITDIR)/gpupass-rules.path $(DESTDIR)$(SYSTEMDUNITDIR)/gpupass-rules.service
 	for m in docs/*.[0-9]; do [ -e "$$m" ] || continue; \
 		s=$${m##*.}; rm -f $(DESTDIR)$(MANDIR)/man$$s/$${m##*/}; done
 

@@ -21,6 +21,17 @@
  *   virtfn PF N VF                        PF's virtfnN link to VF, VF's physfn link
  *   module NAME [PARAM=VALUE...]          /sys/module/NAME/parameters/PARAM
  *
+ * and for the in-use guard:
+ *
+ *   class CLASS PATH ADDR|virtual [ATTR=VALUE...]
+ *                                         ADDR/CLASS/PATH (or devices/virtual/CLASS/PATH)
+ *                                         with its attributes, linked from class/CLASS/
+ *                                         under PATH's last component (class drm card0,
+ *                                         class drm card0/card0-Virtual-1 ADDR enabled=enabled)
+ *   fbcon [bound=0|1]                     class/graphics/fbcon and a "frame buffer device"
+ *                                         vtconsole, bound or not (default 1)
+ *   open PID COMM PATH                    ROOT/proc/PID/comm and an fd link to PATH
+ *
  * Used by the fixture tests and the benchmark (10,000 functions).  A test
  * tool, so it simply exits on the first error.
  */
@@ -360,6 +371,79 @@ static void module(char *args)
 	}
 }
 
+static void class_dev(char *args)
+{
+	char dir[PATH_MAX], host[32], t[2 * PATH_MAX], *save = NULL, *cls, *path, *owner, *w, *eq;
+	const char *base;
+	int up;
+
+	cls = strtok_r(args, " \t", &save);
+	path = word(&save, "PATH", "class");
+	owner = word(&save, "ADDR or virtual", "class");
+	if (!strcmp(owner, "virtual")) {
+		snprintf(dir, sizeof(dir), "%s/sys/devices/virtual/%s/%s", root, cls, path);
+		snprintf(t, sizeof(t), "devices/virtual/%s/%s", cls, path);
+	} else {
+		dev_dir(owner, dir, sizeof(dir), host, sizeof(host));
+		snprintf(dir, sizeof(dir), "%s/sys/devices/%s/%s/%s/%s", root, host, owner, cls,
+			 path);
+		snprintf(t, sizeof(t), "devices/%s/%s/%s/%s", host, owner, cls, path);
+	}
+	mkdirs("%s", dir);
+	mkdirs("%s/sys/class/%s", root, cls);
+	base = strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
+	for (up = 0; up < 2; up++)
+		memmove(t + 3, t, strlen(t) + 1), memcpy(t, "../", 3);
+	link_to(t, "%s/sys/class/%s/%s", root, cls, base);
+	while ((w = strtok_r(NULL, " \t", &save))) {
+		eq = strchr(w, '=');
+		if (!eq)
+			die("class %s %s: '%s' is not ATTR=VALUE", cls, path, w);
+		*eq = '\0';
+		putf(dir, w, "%s\n", eq + 1);
+	}
+}
+
+static void fbcon(char *args)
+{
+	char dir[PATH_MAX];
+	int bound = 1;
+
+	if (*args && sscanf(args, "bound=%d", &bound) != 1)
+		die("fbcon: '%s' is not bound=0|1", args);
+	mkdirs("%s/sys/devices/virtual/graphics/fbcon", root);
+	mkdirs("%s/sys/class/graphics", root);
+	link_to("../../devices/virtual/graphics/fbcon", "%s/sys/class/graphics/fbcon", root);
+	snprintf(dir, sizeof(dir), "%s/sys/devices/virtual/vtconsole/vtcon1", root);
+	mkdirs("%s", dir);
+	putf(dir, "name", "(M) frame buffer device\n");
+	putf(dir, "bind", "%d\n", bound);
+	mkdirs("%s/sys/class/vtconsole", root);
+	link_to("../../devices/virtual/vtconsole/vtcon1", "%s/sys/class/vtconsole/vtcon1", root);
+}
+
+static void open_fd(char *args)
+{
+	char dir[PATH_MAX], p[PATH_MAX + 16], *save = NULL, *pid, *comm, *path;
+	int fd;
+
+	pid = strtok_r(args, " \t", &save);
+	comm = word(&save, "COMM", "open");
+	path = word(&save, "PATH", "open");
+	if (!pid || strspn(pid, "0123456789") != strlen(pid))
+		die("open: '%s' is not a PID", pid ? pid : "");
+	snprintf(dir, sizeof(dir), "%s/proc/%s", root, pid);
+	mkdirs("%s/fd", dir);
+	putf(dir, "comm", "%s\n", comm);
+	for (fd = 3;; fd++) { /* the next free fd */
+		snprintf(p, sizeof(p), "%s/fd/%d", dir, fd);
+		if (symlink(path, p) == 0)
+			return;
+		if (errno != EEXIST)
+			die("symlink %s: %s", p, strerror(errno));
+	}
+}
+
 int main(int argc, char **argv)
 {
 	char line[1024];
@@ -387,6 +471,12 @@ int main(int argc, char **argv)
 			virtfn(line + 7);
 		else if (!strncmp(line, "module ", 7))
 			module(line + 7);
+		else if (!strncmp(line, "class ", 6))
+			class_dev(line + 6);
+		else if (!strncmp(line, "fbcon", 5))
+			fbcon(line + 5 + strspn(line + 5, " \t"));
+		else if (!strncmp(line, "open ", 5))
+			open_fd(line + 5);
 		else if (line[strspn(line, " \t")])
 			die("bad spec line: %s", line);
 	}

@@ -10,8 +10,10 @@
 #include "base/log.h"
 #include "base/path.h"
 #include "pci/devices.h"
+#include "policy/inuse.h"
 #include "policy/plan.h"
 #include "policy/storage.h"
+#include "policy/udevrules.h"
 #include "boot/apply.h"
 #include "verbs/cli.h"
 #include "verbs/messages.h"
@@ -36,6 +38,16 @@ static unsigned int count_kind(const struct plan *p, enum action_kind kind, enum
 	return n;
 }
 
+/* The hotplug rule follows the config: every apply rewrites it (policy/udevrules.h). */
+static void write_rules(struct ctx *x, const struct plan *p)
+{
+	int err = udevrules_write(x->root, &x->c, p);
+
+	if (err < 0)
+		WRN("cannot write %s: %s; a claimed device added again will not be claimed again",
+		    UDEVRULES_PATH, root_strerror(err));
+}
+
 static void write_status(struct ctx *x)
 {
 	int err;
@@ -46,6 +58,27 @@ static void write_status(struct ctx *x)
 		WRN("cannot write %s: %s; 'gpupass status' will not know what %s",
 		    status_path(&x->r), root_strerror(err),
 		    x->o.early ? "happened at boot" : "this run did");
+	}
+}
+
+/* At run time a device something uses (policy/inuse.h) is refused, unless --force. */
+static void guard_in_use(struct ctx *x, struct plan *p)
+{
+	char why[INUSE_WHY_MAX];
+	unsigned int i;
+
+	for (i = 0; i < p->n; i++) {
+		struct action *a = &p->acts[i];
+
+		if (a->kind != ACT_CLAIM || !*a->dev.driver || driver_vfio_safe(a->dev.driver) ||
+		    inuse_check(x->sys, x->root, &a->dev.addr, why, sizeof(why)) <= 0)
+			continue;
+		a->kind = ACT_REFUSE;
+		snprintf(a->reason, sizeof(a->reason), "in use: %.*s", (int)sizeof(a->reason) - 9,
+			 why);
+		p->problems++;
+		ERR("%s [%04x:%04x]: in use, not taking it from %s: %s; stop what holds it, or use --force",
+		    a->dev.name, a->dev.vendor, a->dev.device, a->dev.driver, why);
 	}
 }
 
@@ -78,6 +111,8 @@ static int run_plan(struct ctx *x, struct plan *p)
 			  root_dir(x->sys));
 		return 1;
 	}
+	if (!x->o.early && !x->o.hotplug && !x->o.force)
+		guard_in_use(x, p);
 	if (x->o.dry_run) {
 		if (x->o.json)
 			planjson_print(stdout, &x->c, p);
@@ -99,6 +134,8 @@ int cmd_apply(struct ctx *x)
 
 	if (x->o.late)
 		return cmd_apply_late(x);
+	if (x->o.hotplug)
+		return cmd_apply_hotplug(x);
 	x->r.mode = x->o.early ? "early" : "apply";
 	x->r.t.boottime_ms = clock_us(CLOCK_BOOTTIME) / 1000;
 	x->r.t.total_us = clock_us(CLOCK_MONOTONIC);
@@ -110,7 +147,7 @@ int cmd_apply(struct ctx *x)
 		NOTICE("disabled by %s on the kernel command line; not touching any device",
 		       x->c.disabled_by);
 		if (!x->o.dry_run)
-			write_status(x);
+			write_status(x), write_rules(x, NULL);
 		else if (x->o.json)
 			planjson_print(stdout, &x->c, NULL);
 		return 0;
@@ -122,12 +159,12 @@ int cmd_apply(struct ctx *x)
 		else if (x->o.dry_run)
 			printf("# no claim rules\n");
 		else
-			write_status(x);
+			write_status(x), write_rules(x, NULL);
 		return x->c.errors ? 1 : 0;
 	}
 	problems = run_plan(x, &p);
 	if (!x->o.dry_run)
-		write_status(x);
+		write_status(x), write_rules(x, &p);
 	plan_free(&p);
 	return problems ? 1 : 0;
 }

@@ -20,6 +20,7 @@ struct opts {
 	const char *kver; /* check: the kernel the image is for (--kver) */
 	bool early, late, dry_run, json, all;
 	bool prometheus; /* --format=prometheus (status) */
+	bool force, hotplug; /* in-use guard off; apply --hotplug ADDR (udev) */
 };
 
 struct ctx {
@@ -54,6 +55,9 @@ int cmd_xml(struct ctx *x);
 int cmd_protected(struct ctx *x);
 int cmd_fingerprint(struct ctx *x);
 int cmd_capture(struct ctx *x);
+/* apply --hotplug ADDR and udev-rules (hotplug.c). */
+int cmd_apply_hotplug(struct ctx *x);
+int cmd_udev_rules(struct ctx *x);
 /* The later stage: apply --late [PARENT...] (apply_late.c), mdev list|start|remove (mdev.c). */
 int cmd_apply_late(struct ctx *x);
 int cmd_mdev(struct ctx *x);

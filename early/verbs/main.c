@@ -35,6 +35,8 @@ enum {
 	O_FORMAT = 1 << 6,
 	O_NOW = 1 << 7,
 	O_NO_INITRAMFS = 1 << 8,
+	O_FORCE = 1 << 9,
+	O_HOTPLUG = 1 << 10,
 };
 
 /*
@@ -51,17 +53,18 @@ static const struct verb {
 	const char *synopsis, *help;
 } verbs[] = {
 	/* clang-format off */
-	{ "apply", cmd_apply, O_EARLY | O_LATE | O_DRY_RUN, "apply [--early] [--dry-run]\napply --late [PARENT...]", "claim the devices the config selects\nmake the config's mdevs and SR-IOV VFs (of PARENT only)" },
+	{ "apply", cmd_apply, O_EARLY | O_LATE | O_DRY_RUN | O_FORCE | O_HOTPLUG, "apply [--early] [--dry-run] [--force]\napply --late [PARENT...]\napply --hotplug ADDR", "claim the devices the config selects\nmake the config's mdevs and SR-IOV VFs (of PARENT only)\nclaim ADDR if the config selects it (the udev rule)" },
 	{ "plan", cmd_plan, O_JSON, "plan [--json]", "print what apply would do (apply --dry-run)" },
 	{ "status", cmd_status, O_JSON | O_FORMAT, "status [--json|--format=FMT]", "each rule, its devices now and at boot; exit 1 unless\nevery rule is satisfied and the initramfs is current" },
 	{ "list", cmd_list, O_JSON, "list [--json]", "PCI devices by IOMMU group, GPUs and claims marked" },
-	{ "release", cmd_release, O_ALL | O_DRY_RUN, "release SEL...|--all", "give devices back to their normal drivers" },
+	{ "release", cmd_release, O_ALL | O_DRY_RUN | O_FORCE, "release [--force] SEL...|--all", "give devices back to their normal drivers" },
 	{ "xml", cmd_xml, 0, "xml SEL|UUID", "libvirt <hostdev> element for a claimed device or mdev" },
 	{ "check", cmd_check, O_JSON | O_KVER, "check [--json] [--kver VER] [FILE]", "validate the config and the system; exit 1 on errors" },
 	{ "modules", cmd_modules, O_JSON, "modules [--json]", "print the kernel modules the config needs" },
 	{ "protected", cmd_protected, 0, "protected", "the PCI functions holding the host's disks (for the hooks)" },
 	{ "fingerprint", cmd_fingerprint, 0, "fingerprint [files]", "the config's SHA-256, or the files it covers (for the hooks)" },
 	{ "mdev", cmd_mdev, O_JSON, "mdev list [--json]\nmdev start|remove UUID...", "configured and existing mdevs, and the types on offer\nmake a configured mdev now, or remove an mdev" },
+	{ "udev-rules", cmd_udev_rules, O_DRY_RUN, "udev-rules [--dry-run]", "write (print) the udev rule apply writes for hotplug" },
 	{ "capture", cmd_capture, 0, "capture FILE", "what gpupass reads from this host, as a tar archive\n(unpack it, then --root DIR; FILE - for stdout)" },
 	{ "claim", cmd_claim, O_NOW | O_NO_INITRAMFS | O_DRY_RUN, "claim [--now] [--no-initramfs] SEL...", "write /etc/gpupass.d/50-claim-ADDR.conf for each device,\nafter the guards of check; rebuild the initramfs" },
 	{ "unclaim", cmd_unclaim, O_NOW | O_NO_INITRAMFS | O_DRY_RUN, "unclaim [--now] [--no-initramfs] SEL...", "remove those files (--now: release the devices too)" },
@@ -86,6 +89,8 @@ static const struct opt {
 	{ { "dry-run", no_argument, NULL, 'n' }, O_DRY_RUN, "", "print what would be done, change nothing" },
 	{ { "json", no_argument, NULL, 'j' }, O_JSON, "", "JSON output" },
 	{ { "format", required_argument, NULL, 'f' }, O_FORMAT, "=FMT", "text, json or prometheus (metrics for node_exporter)" },
+	{ { "force", no_argument, NULL, 'F' }, O_FORCE, "", "go on while a device is in use (fbcon, DRM, open files)" },
+	{ { "hotplug", no_argument, NULL, 'H' }, O_HOTPLUG, "", "the udev rule's entry: claim one device, log to /dev/kmsg" },
 	{ { "all", no_argument, NULL, 'a' }, O_ALL, "", "every device held by a driver_override" },
 	{ { "kver", required_argument, NULL, 'k' }, O_KVER, " VER", "the kernel an initramfs is built for (default: running)" },
 	{ { "debug", no_argument, NULL, 'd' }, OPT_GLOBAL, "", "log debug messages too" },
@@ -233,6 +238,12 @@ static void set_opt(struct opts *o, struct parsed *p, int ch)
 	case 'N':
 		o->now = true;
 		break;
+	case 'F':
+		o->force = true;
+		break;
+	case 'H':
+		o->hotplug = true;
+		break;
 	case 'I':
 		o->no_initramfs = true;
 		break;
@@ -328,7 +339,7 @@ int main(int argc, char **argv)
 		usage(stderr);
 		return 2;
 	}
-	if (x.o.early) {
+	if (x.o.early || x.o.hotplug) {
 		devices_set_fatal_exit(EXIT_SUCCESS); /* never break a boot */
 		snprintf(kmsg, sizeof(kmsg), "%s/dev/kmsg", strcmp(x.o.root, "/") ? x.o.root : "");
 		log_use_kmsg(kmsg);
@@ -338,7 +349,7 @@ int main(int argc, char **argv)
 	root_close(x.sys);
 	root_close(x.root);
 	log_close();
-	if (x.o.early)
+	if (x.o.early || x.o.hotplug)
 		return EXIT_SUCCESS; /* never break a boot */
 	return rc;
 }

@@ -12,6 +12,7 @@
 #include "base/path.h"
 #include "pci/devices.h"
 #include "pci/pcidev.h"
+#include "policy/inuse.h"
 #include "policy/plan.h"
 #include "verbs/cli.h"
 
@@ -115,21 +116,32 @@ static int report(const struct gp_device *d, const char *probed, const char *aft
 	return 0;
 }
 
-/* Release device @i; the outcome is reported once all the links have settled. */
-static void release_one(struct release *r, unsigned int i)
+/*
+ * Release device @i; the outcome is reported once all the links have settled.
+ * Returns 1 when the in-use guard refused it (logged), else 0.
+ */
+static int release_one(struct release *r, unsigned int i)
 {
 	const struct gp_device *d = &r->devs[i];
+	char why[INUSE_WHY_MAX];
 	int err;
 
+	r->links[i].addr = d->addr; /* settled with the others even when refused */
+	if (!r->x->o.force && inuse_check(r->x->sys, r->x->root, &d->addr, why, sizeof(why)) > 0) {
+		ERR("%s [%04x:%04x]: in use, not releasing it from %s: %s; stop what holds it, or use --force",
+		    d->name, d->vendor, d->device, *d->driver ? d->driver : "its driver_override",
+		    why);
+		return 1;
+	}
 	if (r->x->o.dry_run) {
 		printf("%s [%04x:%04x]: would release it from %s\n", d->name, d->vendor, d->device,
 		       *d->driver ? d->driver : "its driver_override");
-		return;
+		return 0;
 	}
-	r->links[i].addr = d->addr;
 	err = release_device(r->x->sys, d, r->links[i].driver, sizeof(r->links[i].driver));
 	r->done[i] = err >= 0 || err == -ENODEV;
 	snprintf(r->probed[i], sizeof(r->probed[i]), "%s", r->links[i].driver);
+	return 0;
 }
 
 /*
@@ -139,7 +151,7 @@ static void release_one(struct release *r, unsigned int i)
  */
 static unsigned int release_all(struct release *r)
 {
-	unsigned int i, failed = 0;
+	unsigned int i, refused = 0, failed = 0;
 	bool settled;
 
 	r->links = calloc(r->n, sizeof(*r->links));
@@ -150,9 +162,9 @@ static unsigned int release_all(struct release *r)
 		return r->n;
 	}
 	for (i = 0; i < r->n; i++)
-		release_one(r, i);
+		refused += release_one(r, i);
 	if (r->x->o.dry_run)
-		return 0;
+		return refused; /* the others are counted below, as not done */
 	settled = pcidev_settle(r->x->sys, r->links, r->n) == 0;
 	for (i = 0; i < r->n; i++)
 		failed +=

@@ -75,6 +75,10 @@ install_tree() {
 #            must fail, the hooks then bring its libraries
 #   norule   the udev rule (90-gpupass.rules) left out: the mdev scenarios,
 #            whose images take it from the installed tree, must fail
+#   no-hotplug-rule  the hotplug rule masked: scenario_image puts
+#            /etc/udev/rules.d/70-gpupass-claim.rules -> /dev/null into each
+#            scenario's cpio (a file of that name in /etc masks the one gpupass
+#            writes to /run), so the hotplug scenarios must fail
 mutate_tree() {
 	local ms=$1/usr/lib/dracut/modules.d/90gpupass/module-setup.sh
 	local top=$1/usr/share/initramfs-tools/scripts/init-top/gpupass
@@ -95,6 +99,7 @@ mutate_tree() {
 			die "make tests/.build/dynamic/gpupass failed"
 		install -m 0755 "$TOP/tests/.build/dynamic/gpupass" "$1/usr/sbin/gpupass"
 		;;
+	no-hotplug-rule) ;; # scenario_image does it
 	*) die "unknown mutation $2" ;;
 	esac
 	echo "MUTATED installed tree: $2" >&2
@@ -239,6 +244,11 @@ scenario_image() {
 		install -m 0644 /dev/null "$tree/etc/gpupass.conf"
 	fi
 	install -m 0755 "$BOOT_DIR/guest/probe.sh" "$tree/gpupass-test/probe.sh"
+	install -m 0644 "$BOOT_DIR/guest/records.sh" "$tree/gpupass-test/records.sh"
+	if [[ ${GPUPASS_TEST_MUTATE:-} == no-hotplug-rule ]]; then
+		mkdir -p "$tree/etc/udev/rules.d"
+		ln -s /dev/null "$tree/etc/udev/rules.d/70-gpupass-claim.rules"
+	fi
 	# A scenario's own guest step, which the probe runs first (sriov-nvme: the later stage).
 	if [[ $conf && -f $(dirname "$conf")/guest.sh ]]; then
 		install -m 0755 "$(dirname "$conf")/guest.sh" "$tree/gpupass-test/guest.sh"
@@ -262,19 +272,33 @@ words() { # file
 
 # boot IMG APPEND QEMU_ARGS_FILE LOG: one guest, serial console to LOG
 # (escape codes and CRs stripped).  Returns qemu's status (124: timed out).
+# A scenario with a host.sh gets a QMP monitor socket: host.sh is sourced in a
+# subshell beside the guest with HOST_QMP (the socket) and HOST_SERIAL (the
+# console file) set, and wait_serial and qmp below at hand (hotplug-add).
 boot() {
-	local img=$1 append=$2 qemu_file=$3 log=$4 rc
-	local -a dev
+	local img=$1 append=$2 qemu_file=$3 log=$4 rc host=${3%/*}/host.sh hostpid=
+	local -a dev mon=()
 	read -ra dev <<< "$(words "$qemu_file")"
+	rm -f "$log.raw" "$log.qmp"
+	if [[ -f $host ]]; then
+		mon=(-qmp "unix:$log.qmp,server=on,wait=off")
+		# shellcheck disable=SC1090,SC2034 # the scenario's own file; it reads the two
+		(HOST_QMP=$log.qmp HOST_SERIAL=$log.raw; . "$host") > "$log.host" 2>&1 &
+		hostpid=$!
+	fi
 	timeout -k 5 "$BOOT_TIMEOUT" qemu-system-x86_64 \
 		-M q35,kernel-irqchip=split -accel tcg -m 1024 -smp 1 \
 		-display none -vga none -monitor none -net none -no-reboot \
 		-serial "file:$log.raw" -audiodev none,id=snd0 \
 		-kernel "$KERNEL" -initrd "$img" -append "$BASE_APPEND $append" \
-		"${dev[@]}" < /dev/null > "$log.qemu" 2>&1
+		"${mon[@]}" "${dev[@]}" < /dev/null > "$log.qemu" 2>&1
 	rc=$?
+	if [[ $hostpid ]]; then
+		kill "$hostpid" 2> /dev/null
+		wait "$hostpid" 2> /dev/null
+	fi
 	sed 's/\x1b\[[0-9;?]*[a-zA-Z]//g' "$log.raw" 2> /dev/null | tr -d '\r' > "$log"
-	rm -f "$log.raw"
+	rm -f "$log.raw" "$log.qmp"
 	return "$rc"
 }
 
@@ -294,6 +318,39 @@ line_has() {
 		fi
 	done
 	return "$bad"
+}
+
+# wait_serial SERIAL TEXT SECONDS: until the guest's console has printed TEXT.
+wait_serial() {
+	local i
+	for ((i = 0; i < $3 * 2; i++)); do
+		grep -qF -- "$2" "$1" 2> /dev/null && return 0
+		sleep 0.5
+	done
+	return 1
+}
+
+# qmp SOCKET COMMAND...: send each QMP command (JSON) to the guest's monitor,
+# after the capabilities handshake; print the replies.  Fails on an error reply.
+qmp() {
+	python3 - "$@" << 'PY'
+import json, socket, sys
+s = socket.socket(socket.AF_UNIX)
+s.connect(sys.argv[1])
+f = s.makefile("rw")
+json.loads(f.readline())  # the greeting
+bad = 0
+for cmd in ['{"execute": "qmp_capabilities"}'] + sys.argv[2:]:
+    f.write(cmd + "\n")
+    f.flush()
+    while True:
+        r = json.loads(f.readline())
+        if "event" not in r:
+            break
+    print(cmd, "->", json.dumps(r))
+    bad |= "error" in r
+sys.exit(1 if bad else 0)
+PY
 }
 
 # check_log LOG EXPECT: prints one line per failed expectation; returns 1 if any.

@@ -5,12 +5,14 @@
 # removed, then with it running after udev, and runs the race scenarios
 # (id-claim, amd-radeon) against each; then with the udev rule
 # (90-gpupass.rules) left out of the installed tree, and runs the mdev
-# scenarios, whose images take the rule from there.  Every one of those boots
-# must FAIL.  Rebuilds the base images for each mutation, and once more on the
+# scenarios, whose images take the rule from there; then with the hotplug rule
+# masked (no-hotplug-rule: the images are the normal ones), the hotplug
+# scenarios.  Every one of those boots must FAIL.  Rebuilds the base images
+# for each mutation, and once more on the
 # next normal run.
 #
 # Usage: negative.sh [-f FLAVOUR]... [-m MUTATION]... [SCENARIO...]
-#   -m         only this mutation (repeatable): removed late norule
+#   -m         only this mutation (repeatable): removed late norule no-hotplug-rule
 #   SCENARIO   instead of the default ones, for every mutation
 # Last line: "N passed, N failed" (a pass is a mutated run that failed).
 
@@ -25,7 +27,7 @@ while (($#)); do
 	esac
 	shift
 done
-((${#mutations[@]})) || mutations=(removed late norule)
+((${#mutations[@]})) || mutations=(removed late norule no-hotplug-rule)
 
 pass=0 fail=0
 for how in "${mutations[@]}"; do
@@ -33,11 +35,14 @@ for how in "${mutations[@]}"; do
 		list=("${scenarios[@]}")
 	elif [[ $how == norule ]]; then
 		list=(mdev-create mdev-rebind mdev-exhausted)
+	elif [[ $how == no-hotplug-rule ]]; then
+		list=(hotplug-rescan hotplug-add)
 	else
 		list=(id-claim amd-radeon)
 	fi
 	case $how in
 	norule) echo "=== udev rule left out" ;;
+	no-hotplug-rule) echo "=== hotplug rule masked" ;;
 	*) echo "=== gpupass hook $how" ;;
 	esac
 	out=$(GPUPASS_TEST_MUTATE=$how "$here/run.sh" "${args[@]}" "${list[@]}" 2>&1)
