@@ -180,6 +180,8 @@ int apply_now(struct ctx *x)
 	struct plan p = { 0 };
 	int problems = run_plan(x, &p);
 
+	if (!x->o.dry_run)
+		write_rules(x, &p); /* the device claimed now comes back claimed */
 	plan_free(&p);
 	x->r.plan = NULL;
 	return problems;
