@@ -96,16 +96,24 @@ mutate_tree() {
 }
 
 # Base image variants, each built apart as FLAVOUR.VARIANT:
-#   compressed-modules  (dracut only; a scenario's "image" file names it) the
-#                       vfio modules as .ko.xz and .ko.zst, which Debian's
-#                       kernel cannot decompress: libkmod does.  The test-only
-#                       dracut module (guest/dracut/99gpupass-test) reads
-#                       GPUPASS_TEST_IMAGE.  (mkinitramfs decompresses every
-#                       module it packs, so its images never hold any.)
+#   compressed-modules  (a scenario's "image" file names it) the vfio modules
+#                       as .ko.xz and .ko.zst, which Debian's kernel cannot
+#                       decompress: libkmod does.  dracut: the test-only
+#                       module (guest/dracut/99gpupass-test) compresses them.
+#                       initramfs-tools: mkinitramfs decompresses every
+#                       .ko.xz/.ko.zst it packs, but only with xz and zstd on
+#                       PATH; the test hook compresses them and mkinitramfs
+#                       runs without those two (as on a machine without the
+#                       zstd package), so they stay compressed.
 #   without-gpupass     the same image without gpupass's dracut module or
 #                       hooks: what the generator puts in by itself, which the
 #                       images checks subtract to see what gpupass adds.
-IMAGE_VARIANTS="compressed-modules without-gpupass"
+#   bench, bench-shell  (initramfs-tools; tests/bench/boot.sh) init-top
+#                       scripts that stamp the kernel log around
+#                       init-top/gpupass; bench-shell has no gpupass but a
+#                       busybox-sh loop doing its job as init-top/gpupass.
+IMAGE_VARIANTS="compressed-modules without-gpupass bench bench-shell"
+BENCH_ITOOLS=$TOP/tests/bench/boot/initramfs-tools
 
 image_name() { # flavour [variant]
 	local v=${2//[[:space:]]/}
@@ -121,7 +129,8 @@ image_variant() { # image name -> variant, or nothing
 # unchanged image is reused between runs.
 inputs_hash() { # root flavour [variant]
 	local -a dirs=("$1" "$BOOT_DIR/guest/dracut" "$BOOT_DIR/guest/initramfs-tools")
-	[[ ${3:-} == without-gpupass ]] && dirs=("${dirs[@]:1}")
+	[[ ${3:-} == without-gpupass || ${3:-} == bench-shell ]] && dirs=("${dirs[@]:1}")
+	[[ ${3:-} == bench* ]] && dirs+=("$BENCH_ITOOLS")
 	{
 		echo "$KVER $2 ${3:-} $RACE_DRIVERS"
 		cat "$BOOT_DIR/lib.sh"
@@ -129,53 +138,115 @@ inputs_hash() { # root flavour [variant]
 	} | sha256sum | cut -d' ' -f1
 }
 
-# build_dracut ROOT FLAVOUR IMG [WORKDIR]: dracut (with GPUPASS_TEST_IMAGE,
-# a variant, passed on to 99gpupass-test) from a copy of
-# /usr/lib/dracut holding the installed 90gpupass and the test-only
-# 99gpupass-test; nothing under /etc or /usr is touched, and the host's
-# dracut.conf is ignored.
-build_dracut() {
-	local root=$1 flavour=$2 img=$3 dir=${4:-$CACHE/dracut-$2}
+# stage_dracut ROOT DIR: in DIR, a copy of /usr/lib/dracut ("base", for
+# dracutbasedir=) holding ROOT's installed 90gpupass, and an empty
+# dracut.conf and conf.d, so that the host's dracut.conf does not leak in.
+stage_dracut() {
+	local root=$1 dir=$2
 	rm -rf "$dir"
 	mkdir -p "$dir/conf.d"
 	: > "$dir/dracut.conf"
 	cp -a /usr/lib/dracut "$dir/base"
-	local add="gpupass gpupass-test"
+	[[ $root ]] && cp -a "$root/usr/lib/dracut/modules.d/90gpupass" "$dir/base/modules.d/"
+	return 0
+}
+
+# dracut_staged ROOT DIR ARGS...: dracut from DIR (stage_dracut), taking the
+# binary and the config from ROOT; nothing under /etc or /usr is touched.
+dracut_staged() {
+	local root=$1 dir=$2
+	shift 2
+	GPUPASS_ROOT=$root dracutbasedir=$dir/base dracut --force --kver "$KVER" \
+		--conf "$dir/dracut.conf" --confdir "$dir/conf.d" "$@"
+}
+
+# build_dracut ROOT FLAVOUR IMG [WORKDIR]: a test image, built with
+# GPUPASS_TEST_IMAGE (a variant) passed on to the test-only 99gpupass-test.
+build_dracut() {
+	local root=$1 flavour=$2 img=$3 dir=${4:-$CACHE/dracut-$2} add="gpupass gpupass-test"
 	if [[ ${GPUPASS_TEST_IMAGE:-} == without-gpupass ]]; then
+		stage_dracut "" "$dir"
 		add=gpupass-test
 	else
-		cp -a "$root/usr/lib/dracut/modules.d/90gpupass" "$dir/base/modules.d/"
+		stage_dracut "$root" "$dir"
 	fi
 	cp -a "$BOOT_DIR/guest/dracut/99gpupass-test" "$dir/base/modules.d/"
 	# Uncompressed: gzip takes a minute here and saves no boot time under TCG.
-	local -a args=(--no-hostonly --force --kver "$KVER" --conf "$dir/dracut.conf"
-		--confdir "$dir/conf.d" --add "$add" --add-drivers "$RACE_DRIVERS"
-		--no-compress)
+	local -a args=(--no-hostonly --add "$add" --add-drivers "$RACE_DRIVERS" --no-compress)
 	[[ $flavour == dracut-shell ]] && args+=(--omit "systemd systemd-initrd dracut-systemd")
-	GPUPASS_TEST_IMAGE=${GPUPASS_TEST_IMAGE:-} GPUPASS_ROOT=$root dracutbasedir=$dir/base \
-		dracut "${args[@]}" "$img"
+	GPUPASS_TEST_IMAGE=${GPUPASS_TEST_IMAGE:-} dracut_staged "$root" "$dir" "${args[@]}" "$img"
 }
 
-# build_itools ROOT IMG [WORKDIR]: mkinitramfs -d with a copy of
-# /etc/initramfs-tools; the installed hook and init-top script go into the
-# copy's hooks/ and scripts/ (mkinitramfs reads both CONFDIR and
-# /usr/share/initramfs-tools), but for GPUPASS_TEST_IMAGE=without-gpupass.
-build_itools() {
-	local root=$1 img=$2 conf=${3:-$CACHE/initramfs-tools-conf}
+# build_dracut_hostonly ROOT IMG WORKDIR: dracut --hostonly as an admin's
+# system runs it, with nothing of the tests in (the build checks).
+build_dracut_hostonly() {
+	stage_dracut "$1" "$3"
+	dracut_staged "$1" "$3" --hostonly --no-compress "$2"
+}
+
+# stage_itools ROOT CONF: CONF a copy of /etc/initramfs-tools (for
+# mkinitramfs -d) with ROOT's installed hook and init-top script in its
+# hooks/ and scripts/ (mkinitramfs reads both CONFDIR and
+# /usr/share/initramfs-tools), or none when ROOT is empty.
+stage_itools() {
+	local root=$1 conf=$2 f
 	rm -rf "$conf"
 	cp -a /etc/initramfs-tools "$conf"
 	mkdir -p "$conf/hooks" "$conf/scripts/init-top" "$conf/scripts/init-premount"
-	local f
+	[[ $root ]] || return 0
 	for f in hooks/gpupass scripts/init-top/gpupass; do
-		[[ ${GPUPASS_TEST_IMAGE:-} == without-gpupass ]] && break
 		# (negative.sh removes the script on purpose)
 		[[ -e $root/usr/share/initramfs-tools/$f ]] || continue
 		cp -a "$root/usr/share/initramfs-tools/$f" "$conf/$f"
 	done
+}
+
+# A directory of every command on PATH but xz and zstd, for mkinitramfs in
+# the compressed-modules variant.
+path_without_decompressors() { # dir
+	local d f
+	rm -rf "$1"
+	mkdir -p "$1"
+	for d in /usr/local/sbin /usr/local/bin /usr/sbin /usr/bin /sbin /bin; do
+		for f in "$d"/*; do
+			case ${f##*/} in
+			xz | unxz | xzcat | zstd | unzstd | zstdcat) continue ;;
+			esac
+			[[ -x $f && ! -e $1/${f##*/} ]] && ln -s "$f" "$1/${f##*/}"
+		done
+	done
+	return 0
+}
+
+# build_itools ROOT IMG [WORKDIR]: a test image, mkinitramfs -d a staged
+# copy; GPUPASS_TEST_IMAGE (a variant) is passed on to the test hook.
+build_itools() {
+	local root=$1 img=$2 conf=${3:-$CACHE/initramfs-tools-conf} v=${GPUPASS_TEST_IMAGE:-}
+	local path=$PATH
+	case $v in
+	without-gpupass | bench-shell) stage_itools "" "$conf" ;;
+	*) stage_itools "$root" "$conf" ;;
+	esac
 	cp -a "$BOOT_DIR/guest/initramfs-tools/hooks/gpupass-test" "$conf/hooks/"
 	cp -a "$BOOT_DIR/guest/initramfs-tools/scripts/init-premount/gpupass-test" \
 		"$conf/scripts/init-premount/"
-	GPUPASS_ROOT=$root mkinitramfs -d "$conf" -o "$img" "$KVER"
+	# tests/bench/boot.sh's stamps, and for bench-shell its shell loop as
+	# init-top/gpupass.
+	[[ $v == bench* ]] && cp -a "$BENCH_ITOOLS"/scripts/init-top/* "$conf/scripts/init-top/"
+	[[ $v == bench-shell ]] && cp -a "$BENCH_ITOOLS/scripts/shell/gpupass" "$conf/scripts/init-top/"
+	if [[ $v == compressed-modules ]]; then
+		path_without_decompressors "$conf/path"
+		path=$conf/path
+	fi
+	GPUPASS_TEST_IMAGE=$v GPUPASS_ROOT=$root PATH=$path mkinitramfs -d "$conf" -o "$img" "$KVER"
+}
+
+# build_itools_list ROOT IMG WORKDIR: mkinitramfs with MODULES=list (only
+# what the hooks add: short), nothing of the tests in (the build checks).
+build_itools_list() {
+	stage_itools "$1" "$3"
+	sed -i 's/^MODULES=.*/MODULES=list/' "$3/initramfs.conf"
+	GPUPASS_ROOT=$1 mkinitramfs -d "$3" -o "$2" "$KVER"
 }
 
 # build_base ROOT FLAVOUR [VARIANT]: the flavour's base image in
@@ -187,8 +258,8 @@ build_base() {
 	img=$CACHE/$name.img
 	if [[ $variant ]]; then
 		[[ " $IMAGE_VARIANTS " == *" $variant "* ]] || { echo "unknown image variant $variant"; return 1; }
-		[[ $flavour == dracut-* || $variant != compressed-modules ]] ||
-			{ echo "variant $variant is for dracut flavours only"; return 1; }
+		[[ $flavour == initramfs-tools || $variant != bench* ]] ||
+			{ echo "variant $variant is for initramfs-tools only"; return 1; }
 	fi
 	hash=$(inputs_hash "$root" "$flavour" "$variant")
 	if [[ ${REBUILD:-0} != 1 && -s $img && -f $img.stamp && $(< "$img.stamp") == "$hash" ]]; then
