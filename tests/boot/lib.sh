@@ -62,6 +62,10 @@ install_tree() {
 	rm -rf "$dest"
 	make -s -C "$TOP" install DESTDIR="$dest" PREFIX=/usr >> "$CACHE/make.log" 2>&1 ||
 		die "make install failed, see $CACHE/make.log"
+	# Stripped as a package's build strips it (dh_strip), so that the images
+	# hold what a distribution ships (mkinitramfs copies binaries as they are).
+	strip --remove-section=.comment --remove-section=.note "$dest/usr/sbin/gpupass" ||
+		die "strip $dest/usr/sbin/gpupass failed"
 	[[ ${GPUPASS_TEST_MUTATE:-} ]] && mutate_tree "$dest" "$GPUPASS_TEST_MUTATE"
 	return 0
 }
