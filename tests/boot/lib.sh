@@ -105,10 +105,10 @@ mutate_tree() {
 #                       decompress: libkmod does.  dracut: the test-only
 #                       module (guest/dracut/99gpupass-test) compresses them.
 #                       initramfs-tools: mkinitramfs decompresses every
-#                       .ko.xz/.ko.zst it packs, but only with xz and zstd on
-#                       PATH; the test hook compresses them and mkinitramfs
-#                       runs without those two (as on a machine without the
-#                       zstd package), so they stay compressed.
+#                       .ko.xz/.ko.zst it packs, but only when xz and zstd
+#                       are installed; the test hook compresses them and
+#                       mkinitramfs runs with those two hidden (as on a
+#                       machine without them), so they stay compressed.
 #   without-gpupass     the same image without gpupass's dracut module or
 #                       hooks: what the generator puts in by itself, which the
 #                       images checks subtract to see what gpupass adds.
@@ -205,28 +205,10 @@ stage_itools() {
 	done
 }
 
-# A directory of every command on PATH but xz and zstd, for mkinitramfs in
-# the compressed-modules variant.
-path_without_decompressors() { # dir
-	local d f
-	rm -rf "$1"
-	mkdir -p "$1"
-	for d in /usr/local/sbin /usr/local/bin /usr/sbin /usr/bin /sbin /bin; do
-		for f in "$d"/*; do
-			case ${f##*/} in
-			xz | unxz | xzcat | zstd | unzstd | zstdcat) continue ;;
-			esac
-			[[ -x $f && ! -e $1/${f##*/} ]] && ln -s "$f" "$1/${f##*/}"
-		done
-	done
-	return 0
-}
-
 # build_itools ROOT IMG [WORKDIR]: a test image, mkinitramfs -d a staged
 # copy; GPUPASS_TEST_IMAGE (a variant) is passed on to the test hook.
 build_itools() {
 	local root=$1 img=$2 conf=${3:-$CACHE/initramfs-tools-conf} v=${GPUPASS_TEST_IMAGE:-}
-	local path=$PATH
 	case $v in
 	without-gpupass | bench-shell) stage_itools "" "$conf" ;;
 	*) stage_itools "$root" "$conf" ;;
@@ -238,11 +220,22 @@ build_itools() {
 	# init-top/gpupass.
 	[[ $v == bench* ]] && cp -a "$BENCH_ITOOLS"/scripts/init-top/* "$conf/scripts/init-top/"
 	[[ $v == bench-shell ]] && cp -a "$BENCH_ITOOLS/scripts/shell/gpupass" "$conf/scripts/init-top/"
-	if [[ $v == compressed-modules ]]; then
-		path_without_decompressors "$conf/path"
-		path=$conf/path
+	if [[ $v != compressed-modules ]]; then
+		GPUPASS_TEST_IMAGE=$v GPUPASS_ROOT=$root mkinitramfs -d "$conf" -o "$img" "$KVER"
+		return
 	fi
-	GPUPASS_TEST_IMAGE=$v GPUPASS_ROOT=$root PATH=$path mkinitramfs -d "$conf" -o "$img" "$KVER"
+	# mkinitramfs sets its own PATH and decompresses every .ko.xz/.ko.zst
+	# when it finds xz and zstd there: as on a machine without them, hide
+	# them from it, in a mount namespace of its own (an empty, non-executable
+	# file bound over each; nothing outside that process sees it).  The test
+	# hook compresses with copies of them.
+	mkdir -p "$conf/tools"
+	cp /usr/bin/xz /usr/bin/zstd "$conf/tools/"
+	install -m 0644 /dev/null "$conf/tools/none"
+	# shellcheck disable=SC2016 # expanded by that sh
+	GPUPASS_TEST_IMAGE=$v GPUPASS_TEST_TOOLS=$conf/tools GPUPASS_ROOT=$root unshare -m sh -c \
+		'mount --bind "$1/none" /usr/bin/xz && mount --bind "$1/none" /usr/bin/zstd &&
+		exec mkinitramfs -d "$2" -o "$3" "$4"' sh "$conf/tools" "$conf" "$img" "$KVER"
 }
 
 # build_itools_list ROOT IMG WORKDIR: mkinitramfs with MODULES=list (only
