@@ -27,6 +27,14 @@ WARN      = -Wall -Wextra -Wshadow -Wformat=2 -Wmissing-prototypes -Wstrict-prot
 LIBS_PC   = libkmod libpci
 DYN_CFLAGS = $(shell $(PKG_CONFIG) --cflags $(LIBS_PC))
 DYN_LIBS   = $(shell $(PKG_CONFIG) --libs libpci) -ldl
+# Its size flags (docs/PERFORMANCE.md), as the static build's: each function
+# in its own section and the unreached ones dropped, no .eh_frame (C, no
+# exceptions; -g keeps .debug_frame, which debug packages carry).  PIE and a
+# distribution's hardening flags (CFLAGS, LDFLAGS) stay as given; they come
+# after these, so -fasynchronous-unwind-tables in CFLAGS brings .eh_frame back.
+DYN_SIZE_CFLAGS  = -ffunction-sections -fdata-sections -fno-asynchronous-unwind-tables
+DYN_SIZE_LDFLAGS = -Wl,--gc-sections
+DYN_DEFAULT_CFLAGS = -Os -g
 
 ifeq ($(STATIC),1)
 # The default: one static binary, musl, with the archives static/build.sh
@@ -52,8 +60,9 @@ GP_LIBS    = -L$(STATIC_PREFIX)/lib -lkmod -lpci -llzma -lzstd
 else
 VARIANT    = dynamic
 GP_CC      = $(CC)
-CFLAGS    ?= -O2 -g
-GP_CFLAGS  = $(DYN_CFLAGS)
+CFLAGS    ?= $(DYN_DEFAULT_CFLAGS)
+GP_CFLAGS  = $(DYN_CFLAGS) $(DYN_SIZE_CFLAGS)
+GP_LDFLAGS = $(DYN_SIZE_LDFLAGS)
 GP_LIBS    = $(DYN_LIBS)
 endif
 ALL_CFLAGS  = -std=gnu11 $(WARN) -DVERSION='"$(VERSION)"' -D_GNU_SOURCE $(GP_CFLAGS) $(CFLAGS)

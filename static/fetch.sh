@@ -116,7 +116,36 @@ download() { # "package=version"...
 	apt_private update >> "$log" 2>&1 ||
 		echo "static/fetch.sh: apt-get update (private lists) reported errors, going on; see $log" >&2
 	(cd "$dl" && apt_private source --download-only "$@") >> "$log" 2>&1 ||
-		die "apt-get source $* failed (a pinned version no longer in the archive? see $log and $pins)"
+		{ explain_missing "$@"; die "apt-get source $* failed; see $log"; }
+}
+
+# After a failed apt-get source: for each "package=version" the archive's
+# Sources no longer list (Debian replaced it, e.g. by a point-release
+# update), say what it has now and what to change.  The old version stays on
+# snapshot.debian.org, but the build machine cannot resolve that host
+# (checked 2026-11-23), so it is not fetched from there automatically.
+explain_missing() { # "package=version"...
+	local pv pkg ver now
+	for pv in "$@"; do
+		pkg=${pv%%=*} ver=${pv#*=}
+		now=$(apt-cache -o Dir::Etc::SourceList=/dev/null \
+			-o Dir::Etc::SourceParts="$apt/sources.list.d" -o Dir::State::Lists="$apt/lists" \
+			-o Dir::Cache="$apt/cache" showsrc "$pkg" 2> /dev/null |
+			sed -n 's/^Version: //p' | sort -u | paste -sd ' ') || true
+		[[ " $now " == *" $ver "* ]] && continue
+		cat >&2 << EOF
+static/fetch.sh: $pins pins $pkg $ver, which the Debian archive no longer has
+  (it has: ${now:-no version at all}).  Either
+  - update that line of $pins to a version it has and the SHA-256 of that .dsc
+    (a Debian update is usually a security fix: take it):
+      cd "\$(mktemp -d)" && apt-get source --download-only $pkg=VERSION && sha256sum ${pkg}_*.dsc
+    then run make again (the archives are rebuilt from the new sources); or
+  - keep the pin: put the pinned .dsc and the files it lists, from
+    https://snapshot.debian.org/package/$pkg/$ver/ , into $dl/
+    (fetch.sh then checks the .dsc against the pinned SHA-256 and unpacks it
+    with dpkg-source, without asking apt).
+EOF
+	done
 }
 
 unpack() { # package version sha256

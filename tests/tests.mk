@@ -43,8 +43,8 @@ $(B)/asan/gpupass: $(SRCS) $(HDRS)
 # too and it cannot rot while early/gpupass is the static one.
 $(B)/dynamic/gpupass: $(SRCS) $(HDRS)
 	@mkdir -p $(@D)
-	$(CC) -std=gnu11 $(WARN) -DVERSION='"$(VERSION)"' -D_GNU_SOURCE $(DYN_CFLAGS) -O2 -g \
-		-Iearly -o $@ $(SRCS) $(DYN_LIBS)
+	$(CC) -std=gnu11 $(WARN) -DVERSION='"$(VERSION)"' -D_GNU_SOURCE $(DYN_CFLAGS) \
+		$(DYN_SIZE_CFLAGS) $(DYN_DEFAULT_CFLAGS) -Iearly -o $@ $(SRCS) $(DYN_SIZE_LDFLAGS) $(DYN_LIBS)
 
 check-build: early/gpupass $(B)/mkfakesys $(UNITS:%=$(B)/test_%) \
 	     $(UNITS:%=$(B)/asan/test_%) $(B)/asan/gpupass $(B)/dynamic/gpupass fuzz-build
@@ -78,8 +78,25 @@ test-fleet-system: early/gpupass
 	tests/deps.sh ansible
 	tests/fleet/system.sh
 
-bench: early/gpupass $(B)/mkfakesys $(B)/dynamic/gpupass
-	@DYNAMIC=$(B)/dynamic/gpupass tests/bench/bench.sh early/gpupass $(B)/mkfakesys
+# The dynamic variant as Debian builds a package too (dpkg-buildflags with
+# hardening=+all: -O2, -fstack-protector-strong, _FORTIFY_SOURCE=2, relro,
+# now; gcc's default PIE), for its size.
+DEB_FLAGS = DEB_BUILD_MAINT_OPTIONS=hardening=+all dpkg-buildflags --get
+$(B)/dynamic-deb/gpupass: $(SRCS) $(HDRS)
+	@mkdir -p $(@D)
+	$(CC) -std=gnu11 $(WARN) -DVERSION='"$(VERSION)"' -D_GNU_SOURCE $(DYN_CFLAGS) \
+		$(DYN_SIZE_CFLAGS) $(shell $(DEB_FLAGS) CPPFLAGS) $(shell $(DEB_FLAGS) CFLAGS) \
+		-Iearly -o $@ $(SRCS) $(DYN_SIZE_LDFLAGS) $(shell $(DEB_FLAGS) LDFLAGS) $(DYN_LIBS)
+
+# Three parts: plan/lspci, sizes and RSS (bench.sh); the bytes gpupass adds to
+# each initramfs flavour (images.sh); the early run at boot against a shell
+# loop, in QEMU under the machine's QEMU lock (boot.sh; BENCH_BOOTS=N boots of
+# each, 0 skips it).
+bench: early/gpupass $(B)/mkfakesys $(B)/dynamic/gpupass $(B)/dynamic-deb/gpupass
+	@DYNAMIC=$(B)/dynamic/gpupass DYNAMIC_DEB=$(B)/dynamic-deb/gpupass \
+		tests/bench/bench.sh early/gpupass $(B)/mkfakesys
+	@tests/bench/images.sh
+	@tests/bench/boot.sh
 
 .PHONY: check check-build print-units bench test lint test-ansible test-fleet-system
 

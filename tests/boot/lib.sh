@@ -62,6 +62,10 @@ install_tree() {
 	rm -rf "$dest"
 	make -s -C "$TOP" install DESTDIR="$dest" PREFIX=/usr >> "$CACHE/make.log" 2>&1 ||
 		die "make install failed, see $CACHE/make.log"
+	# Stripped as a package's build strips it (dh_strip), so that the images
+	# hold what a distribution ships (mkinitramfs copies binaries as they are).
+	strip --remove-section=.comment --remove-section=.note "$dest/usr/sbin/gpupass" ||
+		die "strip $dest/usr/sbin/gpupass failed"
 	[[ ${GPUPASS_TEST_MUTATE:-} ]] && mutate_tree "$dest" "$GPUPASS_TEST_MUTATE"
 	return 0
 }
@@ -106,12 +110,15 @@ mutate_tree() {
 }
 
 # Base image variants, each built apart as FLAVOUR.VARIANT:
-#   compressed-modules  (dracut only; a scenario's "image" file names it) the
-#                       vfio modules as .ko.xz and .ko.zst, which Debian's
-#                       kernel cannot decompress: libkmod does.  The test-only
-#                       dracut module (guest/dracut/99gpupass-test) reads
-#                       GPUPASS_TEST_IMAGE.  (mkinitramfs decompresses every
-#                       module it packs, so its images never hold any.)
+#   compressed-modules  (a scenario's "image" file names it) the vfio modules
+#                       as .ko.xz and .ko.zst, which Debian's kernel cannot
+#                       decompress: libkmod does.  dracut: the test-only
+#                       module (guest/dracut/99gpupass-test) compresses them.
+#                       initramfs-tools: mkinitramfs decompresses every
+#                       .ko.xz/.ko.zst it packs, but only when xz and zstd
+#                       are installed; the test hook compresses them and
+#                       mkinitramfs runs with those two hidden (as on a
+#                       machine without them), so they stay compressed.
 #   without-gpupass     the same image without gpupass's dracut module or
 #                       hooks: what the generator puts in by itself, which the
 #                       images checks subtract to see what gpupass adds.
@@ -120,7 +127,12 @@ mutate_tree() {
 #                       the installed tree's udev rule 90-gpupass.rules, which
 #                       the product installs on the real root only: the
 #                       initramfs's udevd stands in for the real root's.
-IMAGE_VARIANTS="compressed-modules without-gpupass mdev"
+#   bench, bench-shell  (initramfs-tools; tests/bench/boot.sh) init-top
+#                       scripts that stamp the kernel log around
+#                       init-top/gpupass; bench-shell has no gpupass but a
+#                       busybox-sh loop doing its job as init-top/gpupass.
+IMAGE_VARIANTS="compressed-modules without-gpupass mdev bench bench-shell"
+BENCH_ITOOLS=$TOP/tests/bench/boot/initramfs-tools
 
 # mdev_parent_build: build (or reuse) the test mdev parent for $KVER and
 # export its path as GPUPASS_TEST_MDEV_KO, which the test-only dracut module
@@ -144,7 +156,8 @@ image_variant() { # image name -> variant, or nothing
 # unchanged image is reused between runs.
 inputs_hash() { # root flavour [variant]
 	local -a dirs=("$1" "$BOOT_DIR/guest/dracut" "$BOOT_DIR/guest/initramfs-tools")
-	[[ ${3:-} == without-gpupass ]] && dirs=("${dirs[@]:1}")
+	[[ ${3:-} == without-gpupass || ${3:-} == bench-shell ]] && dirs=("${dirs[@]:1}")
+	[[ ${3:-} == bench* ]] && dirs+=("$BENCH_ITOOLS")
 	{
 		echo "$KVER $2 ${3:-} $RACE_DRIVERS"
 		cat "$BOOT_DIR/lib.sh"
@@ -153,53 +166,108 @@ inputs_hash() { # root flavour [variant]
 	} | sha256sum | cut -d' ' -f1
 }
 
-# build_dracut ROOT FLAVOUR IMG [WORKDIR]: dracut (with GPUPASS_TEST_IMAGE,
-# a variant, passed on to 99gpupass-test) from a copy of
-# /usr/lib/dracut holding the installed 90gpupass and the test-only
-# 99gpupass-test; nothing under /etc or /usr is touched, and the host's
-# dracut.conf is ignored.
-build_dracut() {
-	local root=$1 flavour=$2 img=$3 dir=${4:-$CACHE/dracut-$2}
+# stage_dracut ROOT DIR: in DIR, a copy of /usr/lib/dracut ("base", for
+# dracutbasedir=) holding ROOT's installed 90gpupass, and an empty
+# dracut.conf and conf.d, so that the host's dracut.conf does not leak in.
+stage_dracut() {
+	local root=$1 dir=$2
 	rm -rf "$dir"
 	mkdir -p "$dir/conf.d"
 	: > "$dir/dracut.conf"
 	cp -a /usr/lib/dracut "$dir/base"
-	local add="gpupass gpupass-test"
+	[[ $root ]] && cp -a "$root/usr/lib/dracut/modules.d/90gpupass" "$dir/base/modules.d/"
+	return 0
+}
+
+# dracut_staged ROOT DIR ARGS...: dracut from DIR (stage_dracut), taking the
+# binary and the config from ROOT; nothing under /etc or /usr is touched.
+dracut_staged() {
+	local root=$1 dir=$2
+	shift 2
+	GPUPASS_ROOT=$root dracutbasedir=$dir/base dracut --force --kver "$KVER" \
+		--conf "$dir/dracut.conf" --confdir "$dir/conf.d" "$@"
+}
+
+# build_dracut ROOT FLAVOUR IMG [WORKDIR]: a test image, built with
+# GPUPASS_TEST_IMAGE (a variant) passed on to the test-only 99gpupass-test.
+build_dracut() {
+	local root=$1 flavour=$2 img=$3 dir=${4:-$CACHE/dracut-$2} add="gpupass gpupass-test"
 	if [[ ${GPUPASS_TEST_IMAGE:-} == without-gpupass ]]; then
+		stage_dracut "" "$dir"
 		add=gpupass-test
 	else
-		cp -a "$root/usr/lib/dracut/modules.d/90gpupass" "$dir/base/modules.d/"
+		stage_dracut "$root" "$dir"
 	fi
 	cp -a "$BOOT_DIR/guest/dracut/99gpupass-test" "$dir/base/modules.d/"
 	# Uncompressed: gzip takes a minute here and saves no boot time under TCG.
-	local -a args=(--no-hostonly --force --kver "$KVER" --conf "$dir/dracut.conf"
-		--confdir "$dir/conf.d" --add "$add" --add-drivers "$RACE_DRIVERS"
-		--no-compress)
+	local -a args=(--no-hostonly --add "$add" --add-drivers "$RACE_DRIVERS" --no-compress)
 	[[ $flavour == dracut-shell ]] && args+=(--omit "systemd systemd-initrd dracut-systemd")
-	GPUPASS_TEST_IMAGE=${GPUPASS_TEST_IMAGE:-} GPUPASS_ROOT=$root dracutbasedir=$dir/base \
-		dracut "${args[@]}" "$img"
+	GPUPASS_TEST_IMAGE=${GPUPASS_TEST_IMAGE:-} dracut_staged "$root" "$dir" "${args[@]}" "$img"
 }
 
-# build_itools ROOT IMG [WORKDIR]: mkinitramfs -d with a copy of
-# /etc/initramfs-tools; the installed hook and init-top script go into the
-# copy's hooks/ and scripts/ (mkinitramfs reads both CONFDIR and
-# /usr/share/initramfs-tools), but for GPUPASS_TEST_IMAGE=without-gpupass.
-build_itools() {
-	local root=$1 img=$2 conf=${3:-$CACHE/initramfs-tools-conf}
+# build_dracut_hostonly ROOT IMG WORKDIR: dracut --hostonly as an admin's
+# system runs it, with nothing of the tests in (the build checks).
+build_dracut_hostonly() {
+	stage_dracut "$1" "$3"
+	dracut_staged "$1" "$3" --hostonly --no-compress "$2"
+}
+
+# stage_itools ROOT CONF: CONF a copy of /etc/initramfs-tools (for
+# mkinitramfs -d) with ROOT's installed hook and init-top script in its
+# hooks/ and scripts/ (mkinitramfs reads both CONFDIR and
+# /usr/share/initramfs-tools), or none when ROOT is empty.
+stage_itools() {
+	local root=$1 conf=$2 f
 	rm -rf "$conf"
 	cp -a /etc/initramfs-tools "$conf"
 	mkdir -p "$conf/hooks" "$conf/scripts/init-top" "$conf/scripts/init-premount"
-	local f
+	[[ $root ]] || return 0
 	for f in hooks/gpupass scripts/init-top/gpupass; do
-		[[ ${GPUPASS_TEST_IMAGE:-} == without-gpupass ]] && break
 		# (negative.sh removes the script on purpose)
 		[[ -e $root/usr/share/initramfs-tools/$f ]] || continue
 		cp -a "$root/usr/share/initramfs-tools/$f" "$conf/$f"
 	done
+}
+
+# build_itools ROOT IMG [WORKDIR]: a test image, mkinitramfs -d a staged
+# copy; GPUPASS_TEST_IMAGE (a variant) is passed on to the test hook.
+build_itools() {
+	local root=$1 img=$2 conf=${3:-$CACHE/initramfs-tools-conf} v=${GPUPASS_TEST_IMAGE:-}
+	case $v in
+	without-gpupass | bench-shell) stage_itools "" "$conf" ;;
+	*) stage_itools "$root" "$conf" ;;
+	esac
 	cp -a "$BOOT_DIR/guest/initramfs-tools/hooks/gpupass-test" "$conf/hooks/"
 	cp -a "$BOOT_DIR/guest/initramfs-tools/scripts/init-premount/gpupass-test" \
 		"$conf/scripts/init-premount/"
-	GPUPASS_ROOT=$root mkinitramfs -d "$conf" -o "$img" "$KVER"
+	# tests/bench/boot.sh's stamps, and for bench-shell its shell loop as
+	# init-top/gpupass.
+	[[ $v == bench* ]] && cp -a "$BENCH_ITOOLS"/scripts/init-top/* "$conf/scripts/init-top/"
+	[[ $v == bench-shell ]] && cp -a "$BENCH_ITOOLS/scripts/shell/gpupass" "$conf/scripts/init-top/"
+	if [[ $v != compressed-modules ]]; then
+		GPUPASS_TEST_IMAGE=$v GPUPASS_ROOT=$root mkinitramfs -d "$conf" -o "$img" "$KVER"
+		return
+	fi
+	# mkinitramfs sets its own PATH and decompresses every .ko.xz/.ko.zst
+	# when it finds xz and zstd there: as on a machine without them, hide
+	# them from it, in a mount namespace of its own (an empty, non-executable
+	# file bound over each; nothing outside that process sees it).  The test
+	# hook compresses with copies of them.
+	mkdir -p "$conf/tools"
+	cp /usr/bin/xz /usr/bin/zstd "$conf/tools/"
+	install -m 0644 /dev/null "$conf/tools/none"
+	# shellcheck disable=SC2016 # expanded by that sh
+	GPUPASS_TEST_IMAGE=$v GPUPASS_TEST_TOOLS=$conf/tools GPUPASS_ROOT=$root unshare -m sh -c \
+		'mount --bind "$1/none" /usr/bin/xz && mount --bind "$1/none" /usr/bin/zstd &&
+		exec mkinitramfs -d "$2" -o "$3" "$4"' sh "$conf/tools" "$conf" "$img" "$KVER"
+}
+
+# build_itools_list ROOT IMG WORKDIR: mkinitramfs with MODULES=list (only
+# what the hooks add: short), nothing of the tests in (the build checks).
+build_itools_list() {
+	stage_itools "$1" "$3"
+	sed -i 's/^MODULES=.*/MODULES=list/' "$3/initramfs.conf"
+	GPUPASS_ROOT=$1 mkinitramfs -d "$3" -o "$2" "$KVER"
 }
 
 # build_base ROOT FLAVOUR [VARIANT]: the flavour's base image in
@@ -211,8 +279,8 @@ build_base() {
 	img=$CACHE/$name.img
 	if [[ $variant ]]; then
 		[[ " $IMAGE_VARIANTS " == *" $variant "* ]] || { echo "unknown image variant $variant"; return 1; }
-		[[ $flavour == dracut-* || $variant != compressed-modules ]] ||
-			{ echo "variant $variant is for dracut flavours only"; return 1; }
+		[[ $flavour == initramfs-tools || $variant != bench* ]] ||
+			{ echo "variant $variant is for initramfs-tools only"; return 1; }
 	fi
 	hash=$(inputs_hash "$root" "$flavour" "$variant")
 	if [[ ${REBUILD:-0} != 1 && -s $img && -f $img.stamp && $(< "$img.stamp") == "$hash" ]]; then

@@ -274,14 +274,8 @@ build_check_dracut() { # name root must-include(0/1)
 	local name=$1 root=$2 with=$3 t0 img log dir list problems=()
 	t0=$(now)
 	img=$RUN/$name.img log=$LOGS/$name.log dir=$RUN/$name.dracut
-	mkdir -p "$dir/conf.d"
-	: > "$dir/dracut.conf"
-	cp -a /usr/lib/dracut "$dir/base"
-	cp -a "$root/usr/lib/dracut/modules.d/90gpupass" "$dir/base/modules.d/"
-	if ! GPUPASS_ROOT=$root dracutbasedir=$dir/base dracut --hostonly --force --kver "$KVER" \
-		--conf "$dir/dracut.conf" --confdir "$dir/conf.d" --no-compress "$img" > "$log" 2>&1; then
+	build_dracut_hostonly "$root" "$img" "$dir" > "$log" 2>&1 ||
 		problems+=("dracut failed, see $log")
-	fi
 	list=$(lsinitrd "$img" 2> /dev/null | awk '{ print $NF }')
 	if ((with)); then
 		grep -q 'usr/sbin/gpupass$' <<< "$list" || problems+=("gpupass left out")
@@ -303,13 +297,7 @@ build_check_itools() { # root
 	local root=$1 t0 img log conf x problems=()
 	t0=$(now)
 	img=$RUN/itools-check.img log=$LOGS/initramfs-tools-check.log conf=$RUN/itools-conf
-	cp -a /etc/initramfs-tools "$conf"
-	# MODULES=list: only what the hooks add, to keep this build short.
-	sed -i 's/^MODULES=.*/MODULES=list/' "$conf/initramfs.conf"
-	mkdir -p "$conf/hooks" "$conf/scripts/init-top"
-	cp -a "$root/usr/share/initramfs-tools/hooks/gpupass" "$conf/hooks/"
-	cp -a "$root/usr/share/initramfs-tools/scripts/init-top/gpupass" "$conf/scripts/init-top/"
-	GPUPASS_ROOT=$root mkinitramfs -d "$conf" -o "$img" "$KVER" > "$log" 2>&1 ||
+	build_itools_list "$root" "$img" "$conf" > "$log" 2>&1 ||
 		problems+=("mkinitramfs failed, see $log")
 	x=$RUN/itools-check.x
 	unmkinitramfs "$img" "$x" 2> /dev/null
@@ -345,23 +333,13 @@ build_check_dynamic() { # generator(dracut|initramfs-tools) root
 	mkdir -p "$dir"
 	case $gen in
 	dracut)
-		mkdir -p "$dir/conf.d"
-		: > "$dir/dracut.conf"
-		cp -a /usr/lib/dracut "$dir/base"
-		cp -a "$root/usr/lib/dracut/modules.d/90gpupass" "$dir/base/modules.d/"
-		GPUPASS_ROOT=$root dracutbasedir=$dir/base dracut --hostonly --force --kver "$KVER" \
-			--conf "$dir/dracut.conf" --confdir "$dir/conf.d" --no-compress "$img" > "$log" 2>&1 ||
+		build_dracut_hostonly "$root" "$img" "$dir/dracut" > "$log" 2>&1 ||
 			problems+=("dracut failed, see $log")
 		lsinitrd -f usr/sbin/gpupass "$img" > "$dir/gpupass" 2> /dev/null
 		list=$(lsinitrd "$img" 2> /dev/null | awk '{ print $NF }')
 		;;
 	initramfs-tools)
-		cp -a /etc/initramfs-tools "$dir/conf"
-		sed -i 's/^MODULES=.*/MODULES=list/' "$dir/conf/initramfs.conf"
-		mkdir -p "$dir/conf/hooks" "$dir/conf/scripts/init-top"
-		cp -a "$root/usr/share/initramfs-tools/hooks/gpupass" "$dir/conf/hooks/"
-		cp -a "$root/usr/share/initramfs-tools/scripts/init-top/gpupass" "$dir/conf/scripts/init-top/"
-		GPUPASS_ROOT=$root mkinitramfs -d "$dir/conf" -o "$img" "$KVER" > "$log" 2>&1 ||
+		build_itools_list "$root" "$img" "$dir/conf" > "$log" 2>&1 ||
 			problems+=("mkinitramfs failed, see $log")
 		unmkinitramfs "$img" "$x" 2> /dev/null
 		[[ -d $x/main ]] && x=$x/main
