@@ -19,7 +19,7 @@ struct opts {
 	const char *root, *sysfs, *config;
 	const char *kver; /* check: the kernel the image is for (--kver) */
 	bool early, late, dry_run, json, all;
-	bool prometheus; /* --format=prometheus (status) */
+	bool prometheus;     /* --format=prometheus (status) */
 	bool force, hotplug; /* in-use guard off; apply --hotplug ADDR (udev) */
 };
 

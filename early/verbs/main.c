@@ -172,12 +172,11 @@ static void usage(FILE *f)
 	for (i = 0; i < ARRAY_SIZE(verbs); i++)
 		print_verb_lines(f, &verbs[i]);
 	print_options(f, NULL);
-	fputs(
-	    "\n"
-	    "SEL is lspci's syntax: vendor:device[:class] or [[domain:]bus:]slot.func.\n"
-	    "Config: /etc/gpupass.conf, then {/usr/lib,/etc,/run}/gpupass.d/*.conf by name;\n"
-	    "see gpupass.conf(5) and gpupass(8).  gpupass VERB --help shows one verb's usage.\n",
-	    f);
+	fputs("\n"
+	      "SEL is lspci's syntax: vendor:device[:class] or [[domain:]bus:]slot.func.\n"
+	      "Config: /etc/gpupass.conf, then {/usr/lib,/etc,/run}/gpupass.d/*.conf by name;\n"
+	      "see gpupass.conf(5) and gpupass(8).  gpupass VERB --help shows one verb's usage.\n",
+	      f);
 }
 
 static void verb_usage(FILE *f, const struct verb *v)

@@ -47,8 +47,9 @@ static void simple(FILE *f, const char *name, const char *help, long long val)
 
 static void rules(FILE *f, const struct status_facts *s)
 {
-	static const char *const kinds[] = { [RULE_CLAIM] = "claim", [RULE_MDEV] = "mdev",
-					     [RULE_SRIOV] = "sriov" };
+	static const char *const kinds[] = {
+		[RULE_CLAIM] = "claim", [RULE_MDEV] = "mdev", [RULE_SRIOV] = "sriov"
+	};
 	unsigned int i, n = 0, ok = 0;
 	char origin[300];
 
