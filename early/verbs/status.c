@@ -226,7 +226,7 @@ static void print_late_rule(const struct status *s, const struct rule *r)
 
 static void print_rule(struct status *s, const struct rule *r)
 {
-	char origin[300], text[512], target[DRIVER_NAME_MAX + 8] = "";
+	char origin[300], text[512], target[DRIVER_NAME_MAX + 8] = "", msg[1200];
 	unsigned int i;
 	bool ok = rule_ok(s, r);
 
@@ -251,10 +251,7 @@ static void print_rule(struct status *s, const struct rule *r)
 		const struct group_issue *g = &s->p.issues[i];
 
 		if (g->rule == r)
-			printf(
-			    "  group %d is not viable: %s [%04x:%04x] is on %s (add with=group or claim it)\n",
-			    g->group, g->member.name, g->member.vendor, g->member.device,
-			    *g->member.driver ? g->member.driver : "no driver yet");
+			printf("  %s\n", plan_group_issue(g, msg, sizeof(msg)));
 	}
 	if (r->kind == RULE_CLAIM && !s->p.matches[r - s->x->c.rules] && !r->optional)
 		printf("  selects no PCI device\n");
