@@ -325,16 +325,14 @@ static bool same_slot(const struct pci_addr *a, const struct pci_addr *b)
 }
 
 /*
- * Candidates for with=, malloc'ed into *out: with=group every member of the
- * group; with=functions (or without groups) the slot's functions, whatever
- * their groups (functions re-added by a rescan may land in groups of their
- * own).  Returns the count or -errno.
+ * Candidates for with=, malloc'ed into *out: every member of the group, or
+ * without groups the slot's functions.  Returns the count or -errno.
  */
 static int companion_candidates(struct devices *ds, const struct action *a, struct pci_addr **out)
 {
 	int f;
 
-	if (a->dev.group >= 0 && a->rule->with == WITH_GROUP)
+	if (a->dev.group >= 0)
 		return devices_group_members(ds, a->dev.group, out);
 	*out = malloc(8 * sizeof(**out));
 	if (!*out)
