@@ -9,10 +9,10 @@
 
 #define DLOPEN_NOTE_TYPE 0x407c0c0aU
 
-#define DLOPEN_JSON                                                                          \
-	"[{\"feature\":\"kmod\",\"description\":\"load vfio-pci and the configured drivers\","  \
-	"\"priority\":\"required\",\"soname\":[\"libkmod.so.2\"]},"                              \
-	"{\"feature\":\"blkid\",\"description\":\"resolve UUID= and LABEL= in the storage "    \
+#define DLOPEN_JSON                                                                                \
+	"[{\"feature\":\"kmod\",\"description\":\"load vfio-pci and the configured drivers\","     \
+	"\"priority\":\"required\",\"soname\":[\"libkmod.so.2\"]},"                                \
+	"{\"feature\":\"blkid\",\"description\":\"resolve UUID= and LABEL= in the storage "        \
 	"guard\",\"priority\":\"recommended\",\"soname\":[\"libblkid.so.1\"]}]"
 
 struct dlopen_note {
@@ -23,11 +23,11 @@ struct dlopen_note {
 	char desc[(sizeof(DLOPEN_JSON) + 3) & ~3U];
 };
 
-__attribute__((used, section(".note.dlopen"), aligned(4))) static const struct dlopen_note
-	gpupass_dlopen_note = {
-		.n_namesz = 4,
-		.n_descsz = (sizeof(DLOPEN_JSON) + 3) & ~3U,
-		.n_type = DLOPEN_NOTE_TYPE,
-		.name = "FDO",
-		.desc = DLOPEN_JSON,
-	};
+__attribute__((used, section(".note.dlopen"),
+	       aligned(4))) static const struct dlopen_note gpupass_dlopen_note = {
+	.n_namesz = 4,
+	.n_descsz = (sizeof(DLOPEN_JSON) + 3) & ~3U,
+	.n_type = DLOPEN_NOTE_TYPE,
+	.name = "FDO",
+	.desc = DLOPEN_JSON,
+};

@@ -29,8 +29,11 @@ build="gcc make pkg-config libc6-dev libkmod-dev libpci-dev libcmocka-dev libblk
 # systemd flavour, linux-version for picking the kernel.  jq (above) checks
 # the scenarios' "gpupass status --json" lines.
 boot="qemu-system-x86 busybox-static cpio initramfs-tools dracut-core zstd udev systemd linux-base"
+# Packaging (make deb, make rpm) and the full-system boots (tests/system):
+# mmdebstrap makes the Debian 12 roots, mke2fs/debugfs the disk images.
+system="debhelper lintian rpm mmdebstrap e2fsprogs"
 pkgs=$build
-[ "$what" = all ] && pkgs="$build $boot"
+[ "$what" = all ] && pkgs="$build $boot $system"
 
 # One dpkg-query for the whole list; unknown packages only go to stderr.
 # shellcheck disable=SC2086 # word splitting of the package list is intended
