@@ -170,12 +170,13 @@ deb: pkg-tree
 # The RPM (packaging/rpm/gpupass.spec, the shared variant): rpmbuild in
 # .build/pkg/rpm.  --nodeps: this Debian system has no rpm database of the
 # BuildRequires; they are Debian packages here (tests/deps.sh).
+# RPMBUILD_FLAGS=--nocheck skips %check (make check).
 rpm: pkg-tree
 	rm -rf $(PKGDIR)/rpm
 	mkdir -p $(PKGDIR)/rpm/SOURCES
 	tar -C $(PKGDIR) --transform 's|^src|gpupass-$(VERSION)|' --exclude=src/static/.cache \
 		-czf $(PKGDIR)/rpm/SOURCES/gpupass-$(VERSION).tar.gz src
-	rpmbuild -bb --nodeps --define '_topdir $(CURDIR)/$(PKGDIR)/rpm' \
+	rpmbuild -bb --nodeps $(RPMBUILD_FLAGS) --define '_topdir $(CURDIR)/$(PKGDIR)/rpm' \
 		--define 'version_override $(VERSION)' packaging/rpm/gpupass.spec
 	@find $(PKGDIR)/rpm/RPMS -name '*.rpm'
 

@@ -64,6 +64,7 @@ settle()
 }
 
 settle
+echo "SYS-TIME start $(cut -d' ' -f1 /proc/uptime)"
 run enabled systemctl is-enabled gpupass-late.service
 run late-active systemctl is-active gpupass-late.service
 devs boot
@@ -80,12 +81,17 @@ journey)
 	settle
 	devs apply
 	run status-after-apply gpupass status
+	# The VFs removed: status tells (the devices now, not the last record).
+	echo 0 > /sys/bus/pci/devices/0000:01:00.0/sriov_numvfs
+	settle
+	devs vfs-removed
+	run status-vfs-removed gpupass status --json
+	run status-vfs-removed-text gpupass status
 	# The later stage again, by the shipped udev rule alone: the PF's
-	# driver goes away (its VFs with it) and comes back.
+	# driver goes away and comes back.
 	echo 0000:01:00.0 > /sys/bus/pci/drivers/nvme/unbind
 	settle
 	devs pf-unbound
-	run status-pf-unbound gpupass status --json
 	echo 0000:01:00.0 > /sys/bus/pci/drivers/nvme/bind
 	settle
 	devs pf-rebound
@@ -104,7 +110,7 @@ journey)
 	;;
 esac
 
-dmesg | grep -E 'gpupass|bochs|Initialized|systemd\[1\]: (systemd [0-9]+ running|Switching root)|Run /init' |
+dmesg | grep -E 'gpupass|bochs|Initialized|EXT4-fs \(vda\)|Run /init' |
 	sed 's/^/SYS-KMSG /'
 echo "SYS-END"
 systemctl poweroff
