@@ -21,7 +21,9 @@ SYS_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 TOP=$(cd "$SYS_DIR/../.." && pwd)
 CACHE=$TOP/tests/.cache/system
 MUTATE=${GPUPASS_SYSTEST_MUTATE:-}
-WORK=$CACHE/work${MUTATE:+-mutated-$MUTATE}
+# A given package or a mutation gets its own systems (and may run beside the
+# plain suite: the lock below is per work directory).
+WORK=$CACHE/work${MUTATE:+-mutated-$MUTATE}${GPUPASS_DEB:+-given}
 BOOT_TIMEOUT=${BOOT_TIMEOUT:-420}
 QEMU_LOCK=/tmp/gpupass-qemu.lock
 GENERATORS_ALL="initramfs-tools dracut"
@@ -57,7 +59,7 @@ for t in mmdebstrap qemu-system-x86_64 mke2fs debugfs dpkg-buildpackage dpkg-deb
 done
 
 mkdir -p "$CACHE" "$WORK"
-exec 8> "$CACHE/.lock"
+exec 8> "$WORK/.lock"
 flock 8
 T0=$(now)
 pass=0 fail=0
@@ -86,9 +88,11 @@ result() {
 build_deb() {
 	local hash deb=$CACHE/gpupass.deb t0
 	if [[ ${GPUPASS_DEB:-} ]]; then
-		cp "$GPUPASS_DEB" "$deb"
+		cp "$GPUPASS_DEB" "$WORK/gpupass.deb"
 		return 0
 	fi
+	exec 6> "$CACHE/.deb.lock"
+	flock 6
 	hash=$(cd "$TOP" && git ls-files -z --cached --others --exclude-standard -- . ':!tests' |
 		xargs -0 sha256sum 2> /dev/null | sha256sum | cut -d' ' -f1)
 	if [[ -s $deb && -f $deb.stamp && $(< "$deb.stamp") == "$hash" ]]; then
@@ -111,7 +115,7 @@ build_deb() {
 mutate_deb() {
 	local d=$WORK/mutated-deb
 	rm -rf "$d"
-	dpkg-deb -R "$CACHE/gpupass.deb" "$d"
+	dpkg-deb -R "${GPUPASS_DEB:-$CACHE/gpupass.deb}" "$d"
 	case $MUTATE in
 	nohook)
 		rm -f "$d/usr/share/initramfs-tools/scripts/init-top/gpupass"
@@ -507,9 +511,10 @@ rebuild_in_root() { # gen kver
 build_deb
 if [[ $MUTATE ]]; then
 	mutate_deb
-else
+elif [[ -z ${GPUPASS_DEB:-} ]]; then
 	cp "$CACHE/gpupass.deb" "$WORK/gpupass.deb"
 fi
+exec 6>&-
 for gen in "${gens[@]}"; do
 	echo "=== $gen"
 	t0=$(now)
