@@ -9,12 +9,20 @@ SBINDIR    ?= $(PREFIX)/sbin
 MANDIR     ?= $(PREFIX)/share/man
 DRACUTDIR  ?= $(PREFIX)/lib/dracut/modules.d
 ITDIR      ?= $(PREFIX)/share/initramfs-tools
-UDEVDIR    ?= $(PREFIX)/lib/udev/rules.d
-SYSTEMDUNITDIR ?= $(PREFIX)/lib/systemd/system
+# udev and systemd say where they read rules and units (bookworm: /lib/...,
+# where its debhelper looks); the fallbacks are for systems without their .pc.
+# Bash completion: bash-completion's own directory.
+pc_var      = $(shell $(PKG_CONFIG) --variable=$(2) $(1) 2> /dev/null)
+UDEVDIR    ?= $(or $(call pc_var,udev,udevdir),$(PREFIX)/lib/udev)/rules.d
+SYSTEMDUNITDIR ?= $(or $(call pc_var,systemd,systemdsystemunitdir),$(PREFIX)/lib/systemd/system)
+BASHCOMPDIR ?= $(or $(call pc_var,bash-completion,completionsdir),$(PREFIX)/share/bash-completion/completions)
+# Where dracut and initramfs-tools look for modules and hooks, whatever PREFIX
+# is: make install refuses other places (they would never run), warns when
+# DESTDIR stages them; ALLOW_ANY_HOOKDIR=1 skips the check.
+DRACUT_SYSDIR ?= $(or $(call pc_var,dracut,dracutmodulesdir),/usr/lib/dracut/modules.d)
+IT_SYSDIR  ?= /usr/share/initramfs-tools
 LIBEXECDIR ?= $(PREFIX)/libexec
 SYSCONFDIR ?= /etc
-# Where bash-completion looks (its pkg-config file says), else the usual place under PREFIX.
-BASHCOMPDIR ?= $(or $(shell $(PKG_CONFIG) --variable=completionsdir bash-completion 2> /dev/null),$(PREFIX)/share/bash-completion/completions)
 DESTDIR    ?=
 STATIC     ?= 1
 MUSL_CC    ?= musl-gcc
@@ -64,8 +72,11 @@ CFLAGS    ?= $(DYN_DEFAULT_CFLAGS)
 GP_CFLAGS  = $(DYN_CFLAGS) $(DYN_SIZE_CFLAGS)
 GP_LDFLAGS = $(DYN_SIZE_LDFLAGS)
 GP_LIBS    = $(DYN_LIBS)
+# The libraries it dlopen()s, declared in an ELF .note.dlopen (systemd's
+# format, packaging/dlopen-note.c) for packaging tools to read.
+EXTRA_OBJS = $(OBJDIR)/dlopen-note.o
 endif
-ALL_CFLAGS  = -std=gnu11 $(WARN) -DVERSION='"$(VERSION)"' -D_GNU_SOURCE $(GP_CFLAGS) $(CFLAGS)
+ALL_CFLAGS  = -std=gnu11 $(WARN) -DVERSION='"$(VERSION)"' -D_GNU_SOURCE $(GP_CFLAGS) $(CPPFLAGS) $(CFLAGS)
 ALL_LDFLAGS = $(GP_LDFLAGS) $(LDFLAGS)
 
 # early/ by layer, each including only the ones before it (tests/lint.sh checks):
@@ -82,8 +93,12 @@ $(shell mkdir -p .build; [ "$$(cat .build/variant 2>/dev/null)" = $(VARIANT) ] |
 
 all: early/gpupass
 
-early/gpupass: $(OBJS) .build/variant
-	$(GP_CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $(OBJS) $(GP_LIBS) $(LDLIBS)
+early/gpupass: $(OBJS) $(EXTRA_OBJS) .build/variant
+	$(GP_CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $(OBJS) $(EXTRA_OBJS) $(GP_LIBS) $(LDLIBS)
+
+$(OBJDIR)/dlopen-note.o: packaging/dlopen-note.c
+	@mkdir -p $(@D)
+	$(GP_CC) $(ALL_CFLAGS) -c -o $@ $<
 
 $(OBJDIR)/%.o: early/%.c $(HDRS)
 	@mkdir -p $(@D)
@@ -104,7 +119,18 @@ demo:
 	$(MAKE) early/gpupass
 	tests/boot/demo.sh
 
-install: early/gpupass
+# Refuse (warn when staging into DESTDIR) a hook directory the generators never read.
+check-hookdirs:
+	@bad=; \
+	[ "$(DRACUTDIR)" = "$(DRACUT_SYSDIR)" ] || bad="$$bad DRACUTDIR=$(DRACUTDIR) (dracut reads $(DRACUT_SYSDIR))"; \
+	[ "$(ITDIR)" = "$(IT_SYSDIR)" ] || bad="$$bad ITDIR=$(ITDIR) (initramfs-tools reads $(IT_SYSDIR))"; \
+	[ -z "$$bad" ] || [ "$(ALLOW_ANY_HOOKDIR)" = 1 ] || { \
+	  echo "make install: the generators would never run gpupass's hooks:$$bad." >&2; \
+	  echo "  Give PREFIX=/usr, or DRACUTDIR=$(DRACUT_SYSDIR) ITDIR=$(IT_SYSDIR) with your PREFIX, or ALLOW_ANY_HOOKDIR=1." >&2; \
+	  if [ -z "$(DESTDIR)" ]; then exit 1; fi; \
+	  echo "  (DESTDIR is set: installing anyway, as a staging tree)" >&2; }
+
+install: early/gpupass check-hookdirs
 	install -D -m 0755 early/gpupass $(DESTDIR)$(SBINDIR)/gpupass
 	install -d $(DESTDIR)$(DRACUTDIR)/90gpupass
 	install -m 0755 modules.d/90gpupass/*.sh $(DESTDIR)$(DRACUTDIR)/90gpupass/
@@ -158,6 +184,43 @@ uninstall:
 	for m in docs/*.[0-9]; do [ -e "$$m" ] || continue; \
 		s=$${m##*.}; rm -f $(DESTDIR)$(MANDIR)/man$$s/$${m##*/}; done
 
+# Packages, built from a copy of the tracked (and new, not ignored) files in
+# .build/pkg (git-ignored): the work tree is never touched, the outputs land
+# in .build/pkg/.  The static sources already fetched (static/.cache) are
+# copied in unless PKG_FRESH=1.  DEB_BUILD_PROFILES=pkg.gpupass.shared makes
+# the offline, shared variant; DEB_BUILD_OPTIONS=nocheck skips make check.
+PKGDIR = .build/pkg
+pkg-tree:
+	rm -rf $(PKGDIR)/src
+	mkdir -p $(PKGDIR)/src
+	git ls-files -z --cached --others --exclude-standard | \
+		tar --null -T - --ignore-failed-read -cf - 2> /dev/null | tar -C $(PKGDIR)/src -xf -
+	if [ -d static/.cache/dl ] && [ "$(PKG_FRESH)" != 1 ]; then \
+		mkdir -p $(PKGDIR)/src/static/.cache && cp -a static/.cache/. $(PKGDIR)/src/static/.cache/; fi
+
+deb: pkg-tree
+	rm -f $(PKGDIR)/gpupass_*
+	cd $(PKGDIR)/src && dpkg-buildpackage -us -uc -b
+	lintian --fail-on error,warning $(PKGDIR)/gpupass_*.changes
+	@ls -1 $(PKGDIR)/gpupass_*.deb
+
+# The RPM (packaging/rpm/gpupass.spec, the shared variant): rpmbuild in
+# .build/pkg/rpm.  --nodeps: this Debian system has no rpm database of the
+# BuildRequires; they are Debian packages here (tests/deps.sh).
+# RPMBUILD_FLAGS=--nocheck skips %check (make check).
+rpm: pkg-tree
+	rm -rf $(PKGDIR)/rpm
+	mkdir -p $(PKGDIR)/rpm/SOURCES
+	tar -C $(PKGDIR) --transform 's|^src|gpupass-$(VERSION)|' --exclude=src/static/.cache \
+		-czf $(PKGDIR)/rpm/SOURCES/gpupass-$(VERSION).tar.gz src
+	rpmbuild -bb --nodeps $(RPMBUILD_FLAGS) --define '_topdir $(CURDIR)/$(PKGDIR)/rpm' \
+		--define 'version_override $(VERSION)' packaging/rpm/gpupass.spec
+	@find $(PKGDIR)/rpm/RPMS -name '*.rpm'
+
+# Full-system boots of the .deb on Debian 12 (tests/system/README.md).
+system-test:
+	tests/system/run.sh
+
 format:
 	clang-format -i $(SRCS) $(HDRS) tests/unit/*.[ch] tests/*.c tests/fuzz/*.[ch]
 
@@ -171,4 +234,4 @@ distclean: clean
 
 FORCE:
 
-.PHONY: all demo install install-libvirt-hook uninstall format clean distclean FORCE
+.PHONY: all demo install install-libvirt-hook uninstall check-hookdirs pkg-tree deb rpm system-test format clean distclean FORCE

@@ -34,8 +34,11 @@ boot="qemu-system-x86 busybox-static cpio initramfs-tools dracut-core zstd udev 
 # has the chroot connection), ansible-lint, mmdebstrap for the Debian root,
 # initramfs-tools for lsinitramfs.
 ansible="ansible ansible-lint mmdebstrap initramfs-tools"
+# Packaging (make deb, make rpm) and the full-system boots (tests/system):
+# mmdebstrap makes the Debian 12 roots, mke2fs/debugfs the disk images.
+system="debhelper lintian rpm mmdebstrap e2fsprogs"
 pkgs=$build
-[ "$what" = all ] && pkgs="$build $boot"
+[ "$what" = all ] && pkgs="$build $boot $system"
 [ "$what" = ansible ] && pkgs="$build $ansible"
 
 # One dpkg-query for the whole list; unknown packages only go to stderr.

@@ -27,5 +27,9 @@ part "lint" tests/lint.sh
 if [ -x tests/boot/run.sh ]; then
 	part "boot tests (QEMU)" tests/boot/run.sh
 fi
+# The .deb on real Debian 12 systems booted to multi-user (tests/system).
+if [ -x tests/system/run.sh ]; then
+	part "system tests (the .deb, QEMU)" tests/system/run.sh
+fi
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]
