@@ -148,6 +148,10 @@ install: early/gpupass check-hookdirs
 		$(DESTDIR)$(SYSTEMDUNITDIR)/gpupass-late.service \
 		$(DESTDIR)$(SYSTEMDUNITDIR)/gpupass-rules.path $(DESTDIR)$(SYSTEMDUNITDIR)/gpupass-rules.service
 	install -D -m 0644 completions/gpupass $(DESTDIR)$(BASHCOMPDIR)/gpupass
+	install -d $(DESTDIR)$(PREFIX)/share/gpupass
+	sed 's|/usr/sbin/gpupass|$(SBINDIR)/gpupass|g' libvirt/qemu-hook.sh \
+		> $(DESTDIR)$(PREFIX)/share/gpupass/libvirt-qemu-hook
+	chmod 0755 $(DESTDIR)$(PREFIX)/share/gpupass/libvirt-qemu-hook
 	install -d $(DESTDIR)$(LIBEXECDIR)/gpupass
 	sed 's|/usr/sbin/gpupass|$(SBINDIR)/gpupass|g' systemd/gpupass-verify.sh \
 		> $(DESTDIR)$(LIBEXECDIR)/gpupass/gpupass-verify
@@ -173,6 +177,7 @@ install-libvirt-hook:
 
 uninstall:
 	rm -f $(DESTDIR)$(LIBVIRTHOOKDIR)/gpupass
+	rm -rf $(DESTDIR)$(PREFIX)/share/gpupass
 	rm -f $(DESTDIR)$(SBINDIR)/gpupass
 	rm -rf $(DESTDIR)$(DRACUTDIR)/90gpupass
 	rm -f $(DESTDIR)$(ITDIR)/hooks/gpupass $(DESTDIR)$(ITDIR)/scripts/init-top/gpupass
