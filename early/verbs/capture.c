@@ -428,9 +428,12 @@ static void host(struct capture *c)
 {
 	static const char *const files[] = {
 		"/etc/fstab",
-		"/etc/gpupass.protected",   "/proc/cmdline",
-		"/proc/self/mountinfo",	    "/proc/swaps",
-		"/run/gpupass/status.json", "/run/gpupass/late.json",
+		"/etc/gpupass.protected",
+		"/proc/cmdline",
+		"/proc/self/mountinfo",
+		"/proc/swaps",
+		"/run/gpupass/status.json",
+		"/run/gpupass/late.json",
 	};
 	static const char *const dirs[] = { "/dev/disk/by-uuid", "/dev/disk/by-label",
 					    "/dev/disk/by-partuuid", "/dev/disk/by-partlabel",
