@@ -105,6 +105,15 @@ struct root;
  */
 int config_load(struct config *c, struct root *root, const char *file);
 
+/*
+ * Every file config_load() (no @file) decides from, under @root: the main
+ * file, then each layer's *.conf entries in name order, masking links and
+ * names another layer overrides included (the count past CONFIG_FILES_MAX
+ * is theirs too), to @fn with its path ("/etc/gpupass.d/10-x.conf"), whether
+ * it exists or not.  What 'gpupass capture' carries.  Stops at and returns a
+ * negative value from @fn; else 0, or -ENOMEM.
+ */
+int config_each_input(struct root *root, int (*fn)(void *arg, const char *path), void *arg);
 /* The SHA-256 of the bytes of every file loaded (c->read), in order, as 64 hex digits. */
 void config_fingerprint(const struct config *c, char hex[65]);
 /* Free c->read (config_free() calls it). */

@@ -229,6 +229,61 @@ int config_load(struct config *c, struct root *root, const char *file)
 	return err < 0 ? err : 0;
 }
 
+static int by_name(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* One layer's *.conf entries, in name order, to @fn (a reproducible order for a capture). */
+static int each_in_layer(struct root *root, unsigned int layer,
+			 int (*fn)(void *arg, const char *path), void *arg)
+{
+	char **v = NULL, **nv, path[512];
+	unsigned int n = 0, i;
+	struct dirent *de;
+	int err = 0;
+	DIR *dh;
+
+	dh = root_opendir_in_root(root, layers[layer]);
+	if (!dh)
+		return errno == ENOENT ? 0 : -errno;
+	while (err >= 0 && (de = readdir(dh))) {
+		if (!conf_name(de->d_name))
+			continue;
+		nv = realloc(v, (n + 1) * sizeof(*v));
+		if (nv)
+			v = nv;
+		if (!nv || !(v[n] = strdup(de->d_name)))
+			err = -ENOMEM;
+		else
+			n++;
+	}
+	closedir(dh);
+	if (v)
+		qsort(v, n, sizeof(*v), by_name);
+	for (i = 0; i < n && err >= 0; i++) {
+		snprintf(path, sizeof(path), "%s/%s", layers[layer], v[i]);
+		err = fn(arg, path);
+	}
+	for (i = 0; i < n; i++)
+		free(v[i]);
+	free(v);
+	return err;
+}
+
+int config_each_input(struct root *root, int (*fn)(void *arg, const char *path), void *arg)
+{
+	unsigned int l;
+	int err = fn(arg, "/etc/gpupass.conf");
+
+	for (l = 0; l < LAYERS && err >= 0; l++) {
+		err = each_in_layer(root, l, fn, arg);
+		if (err < 0 && err != -ENOMEM)
+			err = 0; /* config_load reports a layer it cannot list */
+	}
+	return err;
+}
+
 void config_fingerprint(const struct config *c, char hex[65])
 {
 	struct sha256 h = c->hash; /* finishing changes the state: work on a copy */

@@ -10,10 +10,16 @@
  *          its links (driver, iommu_group, physfn, virtfnN); the PCI drivers
  *          loaded; the IOMMU groups; the block devices' links and slaves
  *          (the storage guard); mdev parents and devices; module/i915's
- *          enable_gvt and module/kvmgt
- *   etc/   gpupass.conf, gpupass.d/, fstab, gpupass.protected
- *   proc/  cmdline, self/mountinfo, swaps, cpuinfo's first processor
- *   run/   gpupass/status.json and late.json (status: what the boot did)
+ *          enable_gvt and module/kvmgt; markers for the ACPI DMAR and IVRS
+ *          tables (policy/iommu.c asks only whether they exist); the class
+ *          links and attributes the in-use guard reads (policy/inuse.c)
+ *   etc/   gpupass.conf and gpupass.d/ (every input of config_each_input(),
+ *          the same list config_load() decides from), fstab, gpupass.protected
+ *   proc/  cmdline, self/mountinfo, swaps, cpuinfo's first processor; per
+ *          process only fd links to /dev/dri, /dev/snd, /dev/fb*, /dev/vfio
+ *          nodes and its comm (the in-use guard; other open files are private)
+ *   run/   gpupass/status.json and late.json (status: what the boot did),
+ *          gpupass.d/ (config drop-ins); usr/lib/gpupass.d/ likewise
  *   dev/   the /dev/disk/by-{uuid,label,partuuid,partlabel} and /dev/mapper links
  *   usr/   empty markers for update-initramfs and dracut (status names one)
  *
@@ -32,6 +38,7 @@
 #include "base/log.h"
 #include "base/path.h"
 #include "base/tar.h"
+#include "policy/config.h"
 #include "verbs/cli.h"
 
 #define ATTR_MAX (64 * 1024)
@@ -316,31 +323,128 @@ static void cpuinfo(struct capture *c)
 	free(buf);
 }
 
+/* A config file as config_load() reads it (links resolved in the root); a mask stays a link. */
+static int config_file(void *arg, const char *path)
+{
+	struct capture *c = arg;
+	char target[64];
+
+	if (root_readlink_in_root(c->root, path, target, sizeof(target)) >= 0 &&
+	    !strcmp(target, "/dev/null"))
+		keep_err(c, tar_symlink(c->f, path + 1, target));
+	else
+		put_file(c, c->root, "", path, FILE_MAX);
+	return 0;
+}
+
+/* The ACPI tables policy/iommu.c looks for, as empty markers: it asks only whether they exist. */
+static void acpi_markers(struct capture *c)
+{
+	static const char *const tables[] = { "DMAR", "IVRS" };
+	char rel[64];
+	size_t i;
+
+	for (i = 0; i < sizeof(tables) / sizeof(tables[0]); i++) {
+		snprintf(rel, sizeof(rel), "firmware/acpi/tables/%s", tables[i]);
+		if (root_exists(c->sys, rel) == 1) {
+			char path[80];
+
+			snprintf(path, sizeof(path), "sys/%s", rel);
+			keep_err(c, tar_file(c->f, path, "", 0));
+		}
+	}
+}
+
+/*
+ * The in-use guard's inputs (policy/inuse.c): the graphics, drm, sound and
+ * vfio-dev class links, each DRM output's "enabled", fbcon and the
+ * vtconsoles' name and bind; of the processes only the fd links to a device
+ * node the guard looks for (/dev/dri, /dev/snd, /dev/fb*, /dev/vfio) and
+ * those processes' comm: no other open file is named.
+ */
+static void inuse_inputs(struct capture *c)
+{
+	static const char *const classes[] = { "graphics", "drm", "sound", "vfio-dev",
+					       "vtconsole" };
+	static const char *const nodes[] = { "/dev/dri/", "/dev/snd/", "/dev/fb", "/dev/vfio/" };
+	char rel[TAR_PATH_MAX], target[TAR_PATH_MAX], dir[TAR_PATH_MAX], path[TAR_PATH_MAX + 16];
+	size_t i, k, n, j, nfd;
+	char **v, **fds;
+	bool held;
+
+	for (k = 0; k < sizeof(classes) / sizeof(classes[0]); k++) {
+		snprintf(rel, sizeof(rel), "class/%s", classes[k]);
+		v = names(c->sys, rel, &n);
+		for (i = 0; i < n; i++) {
+			snprintf(rel, sizeof(rel), "class/%s/%s", classes[k], v[i]);
+			if (put_link(c, c->sys, "sys", rel, target, sizeof(target))) {
+				resolve(rel, target, dir, sizeof(dir));
+				snprintf(path, sizeof(path), "sys/%s", dir);
+				keep_err(c, tar_dir(c->f, path)); /* the link leads somewhere */
+			} else {
+				snprintf(dir, sizeof(dir), "%s", rel);
+			}
+			if (!strcmp(classes[k], "drm") && strchr(v[i], '-')) {
+				snprintf(path, sizeof(path), "%s/enabled", dir);
+				put_file(c, c->sys, "sys", path, ATTR_MAX);
+			} else if (!strcmp(classes[k], "vtconsole")) {
+				snprintf(path, sizeof(path), "%s/name", dir);
+				put_file(c, c->sys, "sys", path, ATTR_MAX);
+				snprintf(path, sizeof(path), "%s/bind", dir);
+				put_file(c, c->sys, "sys", path, ATTR_MAX);
+			}
+		}
+		names_free(v, n);
+	}
+	v = names(c->root, "/proc", &n);
+	for (i = 0; i < n; i++) {
+		if (strspn(v[i], "0123456789") != strlen(v[i]))
+			continue;
+		snprintf(rel, sizeof(rel), "/proc/%s/fd", v[i]);
+		fds = names(c->root, rel, &nfd);
+		held = false;
+		for (j = 0; j < nfd; j++) {
+			snprintf(path, sizeof(path), "/proc/%s/fd/%s", v[i], fds[j]);
+			if (root_readlink(c->root, path, target, sizeof(target)) <= 0)
+				continue;
+			for (k = 0; k < sizeof(nodes) / sizeof(nodes[0]); k++)
+				if (!strncmp(target, nodes[k], strlen(nodes[k])))
+					break;
+			if (k == sizeof(nodes) / sizeof(nodes[0]))
+				continue;
+			keep_err(c, tar_symlink(c->f, path + 1, target));
+			held = true;
+		}
+		names_free(fds, nfd);
+		if (held) {
+			snprintf(path, sizeof(path), "/proc/%s/comm", v[i]);
+			put_file(c, c->root, "", path, ATTR_MAX);
+		}
+	}
+	names_free(v, n);
+}
+
 static void host(struct capture *c)
 {
 	static const char *const files[] = {
-		"/etc/gpupass.conf",	    "/etc/fstab",
-		"/etc/gpupass.protected",   "/proc/cmdline",
-		"/proc/self/mountinfo",	    "/proc/swaps",
-		"/run/gpupass/status.json", "/run/gpupass/late.json",
+		"/etc/fstab",
+		"/etc/gpupass.protected",
+		"/proc/cmdline",
+		"/proc/self/mountinfo",
+		"/proc/swaps",
+		"/run/gpupass/status.json",
+		"/run/gpupass/late.json",
 	};
 	static const char *const dirs[] = { "/dev/disk/by-uuid", "/dev/disk/by-label",
 					    "/dev/disk/by-partuuid", "/dev/disk/by-partlabel",
 					    "/dev/mapper" };
 	static const char *const markers[] = { "/usr/sbin/update-initramfs", "/usr/bin/dracut",
 					       "/usr/sbin/dracut" };
-	char path[TAR_PATH_MAX];
-	size_t i, n;
-	char **v;
+	size_t i;
 
+	keep_err(c, config_each_input(c->root, config_file, c));
 	for (i = 0; i < sizeof(files) / sizeof(files[0]); i++)
 		put_file(c, c->root, "", files[i], FILE_MAX);
-	v = names(c->root, "/etc/gpupass.d", &n);
-	for (i = 0; i < n; i++) {
-		snprintf(path, sizeof(path), "/etc/gpupass.d/%s", v[i]);
-		put_file(c, c->root, "", path, FILE_MAX);
-	}
-	names_free(v, n);
 	cpuinfo(c);
 	for (i = 0; i < sizeof(dirs) / sizeof(dirs[0]); i++)
 		put_links(c, c->root, "", dirs[i]);
@@ -386,6 +490,8 @@ int cmd_capture(struct ctx *x)
 	pci(&c);
 	block(&c);
 	mdev_and_modules(&c);
+	acpi_markers(&c);
+	inuse_inputs(&c);
 	host(&c);
 	keep_err(&c, tar_end(c.f));
 	if (fclose(c.f) != 0)
