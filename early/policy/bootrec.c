@@ -237,6 +237,14 @@ int bootrec_load_apply(struct root *root, struct boot_record *b)
 	return load_record(root, APPLY_PATH, b);
 }
 
+int bootrec_load_hotplug(struct root *root, const char *name, struct boot_record *b)
+{
+	char path[sizeof(HOTPLUG_DIR) + 64];
+
+	snprintf(path, sizeof(path), "%s/%s.json", HOTPLUG_DIR, name);
+	return load_record(root, path, b);
+}
+
 int bootrec_parse_status(struct boot_record *b, const char *path, const char *text)
 {
 	struct json_doc *doc;

@@ -45,6 +45,8 @@ struct root;
 int bootrec_load(struct root *root, struct boot_record *b);
 /* The same for the latest run-time apply's record, APPLY_PATH (no late.json). */
 int bootrec_load_apply(struct root *root, struct boot_record *b);
+/* The same for the hotplug record of device @name (HOTPLUG_DIR/NAME.json). */
+int bootrec_load_hotplug(struct root *root, const char *name, struct boot_record *b);
 /*
  * What bootrec_load() does with each file's text (NUL-terminated), named
  * @path in messages: status.json fills @b (zeroed, as bootrec_free() leaves

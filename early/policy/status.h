@@ -17,6 +17,8 @@
 
 #define STATUS_PATH "/run/gpupass/status.json"
 #define APPLY_PATH "/run/gpupass/apply.json"
+/* apply --hotplug ADDR: one record per device added again, HOTPLUG_DIR/ADDR.json. */
+#define HOTPLUG_DIR "/run/gpupass/hotplug"
 #define STATUS_FORMAT 1
 
 struct timings {

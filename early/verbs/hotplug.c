@@ -27,7 +27,6 @@
 #include "boot/apply.h"
 #include "verbs/cli.h"
 
-#define HOTPLUG_DIR "/run/gpupass/hotplug"
 
 static DIR *lock_runs(struct ctx *x)
 {

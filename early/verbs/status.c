@@ -185,10 +185,27 @@ static const char *overlap_note(const struct overlap *o, char *buf, size_t size)
 	return buf;
 }
 
+/*
+ * The device's own hotplug record (apply --hotplug, when it was added again
+ * after the boot) into @h, and its entry for the device; NULL when none.
+ * A record that cannot be read is left out (bootrec logged it).
+ */
+static const struct boot_device *hotplug_record(const struct status *s, const struct action *a,
+						struct boot_record *h)
+{
+	if (bootrec_load_hotplug(s->x->root, a->dev.name, h) < 0) {
+		bootrec_free(h);
+		return NULL;
+	}
+	return h->present ? bootrec_find(h, &a->dev.addr) : NULL;
+}
+
 static void print_device(const struct status *s, const struct action *a, const struct overlap *o)
 {
 	const struct boot_device *bd = bootrec_find(&s->b, &a->dev.addr);
 	const struct boot_device *ad = bootrec_find(&s->a, &a->dev.addr);
+	struct boot_record h;
+	const struct boot_device *hd = hotplug_record(s, a, &h);
 	char group[16], note[400];
 
 	snprintf(group, sizeof(group), a->dev.group < 0 ? "-" : "%d", a->dev.group);
@@ -200,9 +217,13 @@ static void print_device(const struct status *s, const struct action *a, const s
 		printf(" (at boot: %s%s%s)", bd->result, *bd->reason ? ", " : "", bd->reason);
 	if (ad)
 		printf(" (by apply: %s%s%s)", ad->result, *ad->reason ? ", " : "", ad->reason);
+	if (hd)
+		printf(" (added again, by hotplug: %s%s%s)", hd->result, *hd->reason ? ", " : "",
+		       hd->reason);
 	if (o)
 		printf(" (%s)", overlap_note(o, note, sizeof(note)));
 	putchar('\n');
+	bootrec_free(&h);
 }
 
 /* An mdev or sriov rule: the state now, and each VF with its driver now. */
@@ -283,6 +304,8 @@ static void json_device(struct json *j, const struct status *s, const struct act
 {
 	const struct boot_device *bd = bootrec_find(&s->b, &a->dev.addr);
 	const struct boot_device *ad = bootrec_find(&s->a, &a->dev.addr);
+	struct boot_record h;
+	const struct boot_device *hd = hotplug_record(s, a, &h);
 	char note[400];
 
 	json_object_begin(j, NULL);
@@ -295,7 +318,10 @@ static void json_device(struct json *j, const struct status *s, const struct act
 	json_string(j, "boot_reason", bd ? bd->reason : NULL);
 	json_string(j, "apply_result", ad ? ad->result : NULL);
 	json_string(j, "apply_reason", ad ? ad->reason : NULL);
+	json_string(j, "hotplug_result", hd ? hd->result : NULL);
+	json_string(j, "hotplug_reason", hd ? hd->reason : NULL);
 	json_object_end(j);
+	bootrec_free(&h);
 }
 
 /* An mdev or sriov rule: its state now, and for sriov each VF with its driver now. */
