@@ -27,7 +27,6 @@
 #include "boot/apply.h"
 #include "verbs/cli.h"
 
-
 static DIR *lock_runs(struct ctx *x)
 {
 	DIR *d = NULL;
