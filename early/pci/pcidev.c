@@ -110,6 +110,18 @@ void pcidev_driver(struct root *sys, const struct pci_addr *a, char *buf, size_t
 		buf[0] = '\0';
 }
 
+/* Unbind @a from the driver its link names now, if any; 0 or -errno. */
+static int unbind_now(struct root *sys, const struct pci_addr *a, const char *name,
+		      const char *seen)
+{
+	char held[DRIVER_NAME_MAX];
+
+	pcidev_driver(sys, a, held, sizeof(held));
+	if (strcmp(held, seen))
+		DBG("%s: driver link now '%s' (was '%s' when enumerated)", name, held, seen);
+	return *held ? pcidev_write(sys, a, "driver/unbind", name) : 0;
+}
+
 int pcidev_rebind(struct root *sys, const struct pci_addr *a, const char *current,
 		  const char *override, char *after, size_t size, enum rebind_step *failed)
 {
@@ -122,17 +134,31 @@ int pcidev_rebind(struct root *sys, const struct pci_addr *a, const char *curren
 		*failed = REBIND_OVERRIDE;
 		return err;
 	}
-	if (*current) {
-		err = pcidev_write(sys, a, "driver/unbind", name);
-		if (err < 0) {
-			*failed = REBIND_UNBIND;
-			return err;
-		}
+	/* The link read again: a driver may have bound since @current was read
+	 * (a device just added is probed without waiting for udev). */
+	err = unbind_now(sys, a, name, current);
+	if (err < 0) {
+		*failed = REBIND_UNBIND;
+		return err;
 	}
 	err = root_write(sys, "bus/pci/drivers_probe", name);
 	if (err < 0)
 		DBG("%s: drivers_probe: %s", name, strerror(-err));
 	pcidev_driver(sys, a, after, size);
+	/* Another driver still has it: its probe was running when the link was
+	 * read (the link appears when it ends).  With driver_override set, no
+	 * driver but @override can take it after one more unbind. */
+	if (*override != '\n' && *after && strcmp(after, override)) {
+		DBG("%s: %s took it while it was being claimed; unbinding it once more", name,
+		    after);
+		err = pcidev_write(sys, a, "driver/unbind", name);
+		if (err < 0) {
+			*failed = REBIND_UNBIND;
+			return err;
+		}
+		root_write(sys, "bus/pci/drivers_probe", name);
+		pcidev_driver(sys, a, after, size);
+	}
 	return 0;
 }
 

@@ -50,12 +50,14 @@ enum rebind_step { REBIND_OVERRIDE, REBIND_UNBIND };
 
 /*
  * Move @a to another driver the way the kernel documents it: write @override
- * to driver_override ("\n" clears it), unbind it from @current (when not
- * ""), write drivers_probe, then read the driver link (the truth) into
- * @after.  Returns 0 once the probe was asked, or the -errno of the step it
- * could not take (*@failed says which: nothing was written after it).  A
- * failing probe is only a debug record: the kernel log says why, and @after
- * says where the device is.
+ * to driver_override ("\n" clears it), unbind it from the driver its link
+ * names then (@current is what the caller saw: a driver may have bound
+ * since), write drivers_probe, then read the driver link (the truth) into
+ * @after; when another driver still holds it (its probe was running), unbind
+ * and probe once more.  Returns 0 once the probe was asked, or the -errno of
+ * the step it could not take (*@failed says which).  A failing probe is only
+ * a debug record: the kernel log says why, and @after says where the device
+ * is.
  */
 int pcidev_rebind(struct root *sys, const struct pci_addr *a, const char *current,
 		  const char *override, char *after, size_t size, enum rebind_step *failed);
