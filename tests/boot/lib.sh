@@ -96,7 +96,7 @@ mutate_tree() {
 		sed -i 's|^PREREQ=""|PREREQ="udev"|' "$top"
 		;;
 	norule)
-		rm -f "$1/usr/lib/udev/rules.d/90-gpupass.rules"
+		rm -f "$1/usr/lib/udev/rules.d/90-gpupass.rules" "$1/lib/udev/rules.d/90-gpupass.rules"
 		;;
 	dynamic)
 		make -s -C "$TOP" tests/.build/dynamic/gpupass > /dev/null 2>&1 ||

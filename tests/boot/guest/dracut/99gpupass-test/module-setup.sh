@@ -55,7 +55,9 @@ install() {
     # runs on the real root (the product's 90gpupass leaves it out of the
     # initramfs); here the initramfs's udev stands in for it.  Missing (the
     # negative check removes it): left out, the boot tests must then fail.
+    # Where make install put it: udev's pkg-config udevdir (bookworm: /lib/udev).
     local _rule=$GPUPASS_ROOT/usr/lib/udev/rules.d/90-gpupass.rules
+    [[ -f $_rule ]] || _rule=$GPUPASS_ROOT/lib/udev/rules.d/90-gpupass.rules
     if [[ ${GPUPASS_TEST_IMAGE:-} == mdev && -f $_rule ]]; then
         inst_simple "$_rule" "${udevdir}/rules.d/90-gpupass.rules"
     fi
