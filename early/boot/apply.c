@@ -89,7 +89,7 @@ unsigned int apply_plan(struct plan *p, struct root *root, struct root *sys, str
 		}
 		if (a->kind != ACT_CLAIM)
 			continue;
-		if (bind_device(sys, a, driver_ok(sys, ds, n, a->rule->driver)) < 0)
+		if (bind_device(sys, a, driver_ok(sys, ds, n, a->rule->driver), p->settle) < 0)
 			failed++;
 	}
 	t->bind_us = now_us() - t0;

@@ -26,7 +26,7 @@ static int fail(struct action *a, int err, const char *fmt, ...)
 	return err;
 }
 
-int bind_device(struct root *sys, struct action *a, bool driver_ok)
+int bind_device(struct root *sys, struct action *a, bool driver_ok, bool settle)
 {
 	const struct gp_device *d = &a->dev;
 	const char *want = a->rule->driver;
@@ -41,6 +41,15 @@ int bind_device(struct root *sys, struct action *a, bool driver_ok)
 			    want);
 	if (err < 0)
 		return fail(a, err, "cannot unbind it from %s: %m; it stays there", d->driver);
+	if (settle && strcmp(a->driver_after, want) && driver_ok) {
+		/* Not there yet: a probe deferred by the kernel (a device just
+		 * added) ends a little later.  Bounded; only on this path. */
+		struct pcidev_link l = { .addr = d->addr };
+
+		snprintf(l.driver, sizeof(l.driver), "%s", a->driver_after);
+		pcidev_settle(sys, &l, 1);
+		snprintf(a->driver_after, sizeof(a->driver_after), "%s", l.driver);
+	}
 	if (!strcmp(a->driver_after, want)) {
 		a->result = BIND_OK;
 		snprintf(a->reason, sizeof(a->reason), "was %s",

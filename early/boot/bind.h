@@ -17,8 +17,11 @@ struct root;
  * Bind @a->dev to @a->rule->driver.  @driver_ok says whether the driver is
  * available; without it the override alone keeps other drivers off the
  * device.  Sets a->result and a->driver_after; returns 0 when bound, else
- * -errno.  Every outcome is logged once here.
+ * -errno.  Every outcome is logged once here.  With @settle (a device just
+ * added), a bind that did not end on the driver waits for the driver link
+ * to settle first (pcidev_settle(): at most PCIDEV_SETTLE_MAX_MS), since the
+ * kernel may have deferred the probe.
  */
-int bind_device(struct root *sys, struct action *a, bool driver_ok);
+int bind_device(struct root *sys, struct action *a, bool driver_ok, bool settle);
 
 #endif

@@ -194,7 +194,7 @@ static int bind_vf(struct pf *pf, struct devices *ds, struct sriov_vf *vf, bool 
 		    a.dev.name, pf->name);
 		return err;
 	}
-	err = bind_device(pf->sys, &a, driver_ok);
+	err = bind_device(pf->sys, &a, driver_ok, false);
 	snprintf(vf->driver, sizeof(vf->driver), "%s", a.driver_after);
 	return err;
 }

@@ -82,6 +82,10 @@ struct plan {
 	const char *storage_unresolved; /* why the host's disks are not all known, or NULL */
 	/* Set by the caller before plan_build(), for the IOMMU message; may be NULL. */
 	struct root *root, *sys;
+	/* Set by the caller before apply_plan(): a bind that did not end on its
+	 * driver waits for the link to settle (a device just added: the kernel
+	 * may defer its probe).  Off at boot and on fake trees. */
+	bool settle;
 };
 
 /*

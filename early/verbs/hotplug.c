@@ -141,6 +141,7 @@ static int run(struct ctx *x, const struct pci_addr *addr, struct plan *p)
 		plan_print(p, stdout);
 		return 0;
 	}
+	p->settle = true; /* just added: its probe may be deferred */
 	apply_plan(p, x->root, x->sys, &x->r.t);
 	record(x, &p->acts[0]);
 	return 0;
