@@ -411,8 +411,10 @@ int root_chrooted(struct root *r)
 	struct stat self, init;
 
 	/* /proc/1/root is a link the kernel resolves to init's root: follow it. */
-	if (fstatat(r->fd, ".", &self, 0) < 0 || fstatat(r->fd, "proc/1/root/", &init, 0) < 0)
+	if (fstatat(r->fd, ".", &self, 0) < 0)
 		return 0;
+	if (fstatat(r->fd, "proc/1/root/", &init, 0) < 0)
+		return errno == EACCES || errno == EPERM;
 	return self.st_dev != init.st_dev || self.st_ino != init.st_ino;
 }
 

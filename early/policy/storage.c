@@ -27,8 +27,9 @@ static struct {
 struct guard {
 	struct root *root, *sys;
 	struct storage *st;
-	bool boot;   /* the early run: no /dev/disk links, no libblkid */
-	bool chroot; /* an image built in a chroot: /proc tells of the build host */
+	bool boot;	     /* the early run: no /dev/disk links, no libblkid */
+	bool chroot;	     /* an image built in a chroot: /proc tells of the build host */
+	unsigned int traces; /* the boot: trace lines read */
 };
 
 static void unresolved(struct guard *g, const char *fmt, ...) GP_PRINTF(2, 3);
@@ -248,12 +249,7 @@ static void from_mountinfo(struct guard *g)
 		unresolved(g, "%s is on %s %s, which gpupass cannot trace to a PCI function", mnt,
 			   type, source);
 	}
-	/* A chroot (an image built for another root) sees no mount at its "/". */
-	if (buf && !root_seen && g->chroot)
-		unresolved(
-		    g,
-		    "the image was built in a chroot whose / is no mount of its own, so the disk it boots from cannot be known; build the image on the system itself, or with its root mounted at the chroot's /");
-	else if (buf && !root_seen)
+	if (buf && !root_seen)
 		unresolved(g, "/ is not in /proc/self/mountinfo (is this a chroot?)");
 	free(buf);
 }
@@ -276,15 +272,19 @@ static void from_swaps(struct guard *g)
 }
 
 /*
- * Built in a chroot, /proc/cmdline is the build host's: the target's root=
- * and resume= name what its fstab names, so each UUID=, LABEL=... traced
- * there is recorded, and the boot does not have to trace it before udev.
+ * Built in a chroot, /dev and sysfs are the build host's: the target's disk
+ * is listed by its fstab spec, for the boot to trace through its own sysfs.
  */
-static void known_spec(struct storage *st, const char *spec)
+static void add_trace(struct guard *g, const char *spec, const char *what)
 {
-	if (strchr(spec, '=') && spec[0] != '/' && st->nspecs < STORAGE_SPECS_MAX &&
-	    strlen(spec) < sizeof(st->specs[0]))
-		strcpy(st->specs[st->nspecs++], spec);
+	struct storage *st = g->st;
+
+	if (st->ntraces == STORAGE_SPECS_MAX || strchr(spec, ' ') ||
+	    strlen(spec) + strlen(what) + 2 > sizeof(st->traces[0])) {
+		unresolved(g, "%s: %s cannot be listed for the boot to trace", what, spec);
+		return;
+	}
+	strcat(strcat(strcpy(st->traces[st->ntraces++], spec), " "), what);
 }
 
 /* fstab: "SPEC MOUNTPOINT TYPE ...". */
@@ -310,10 +310,10 @@ static void from_fstab(struct guard *g)
 			snprintf(what, sizeof(what), "%s (in /etc/fstab)", mnt);
 		else
 			continue;
-		if (!protect_spec(g, spec, what))
+		if (g->chroot)
+			add_trace(g, spec, what);
+		else if (!protect_spec(g, spec, what))
 			unresolved(g, "%s: %s cannot be traced to a PCI function", what, spec);
-		else if (g->chroot)
-			known_spec(g->st, spec);
 	}
 	free(buf);
 }
@@ -375,9 +375,23 @@ static void from_cmdline(struct guard *g, bool known_ok)
 
 void storage_protected(struct root *root, struct root *sys, struct storage *st)
 {
-	struct guard g = { root, sys, st, false, root_chrooted(root) == 1 };
+	struct guard g = { root, sys, st, false, root_chrooted(root) == 1, 0 };
 
 	memset(st, 0, sizeof(*st));
+	/*
+	 * In a chroot /proc, /dev and sysfs are the build host's: its mounts,
+	 * swaps and command line, and any address traced through them, name the
+	 * build host's disks (its disk controller may be the target's boot
+	 * display).  The target's fstab is listed for the boot to trace.
+	 */
+	if (g.chroot) {
+		from_fstab(&g);
+		if (!st->ntraces && !*st->unresolved)
+			unresolved(
+			    &g,
+			    "the image was built in a chroot whose /etc/fstab names none of /, /boot, /boot/efi, /usr or a swap device, so the disks it boots from cannot be known; list them in its /etc/fstab");
+		return;
+	}
 	if (!sys) {
 		unresolved(&g, "no sysfs to trace the disks with");
 		return;
@@ -385,12 +399,31 @@ void storage_protected(struct root *root, struct root *sys, struct storage *st)
 	from_mountinfo(&g);
 	from_swaps(&g);
 	from_fstab(&g);
-	/* The build host's command line says nothing about the target's. */
-	if (!g.chroot)
-		from_cmdline(&g, false);
+	from_cmdline(&g, false);
 }
 
-/* One line of STORAGE_BAKED: "protect ADDR WHY", "spec SPEC" or "unresolved WHY". */
+/*
+ * A "trace SPEC WHAT" line at boot: before udev only a kernel name
+ * (/dev/vda, /dev/nvme0n1p2) can be traced, through this boot's sysfs.
+ */
+static void baked_trace(struct guard *g, const char *line)
+{
+	char spec[256];
+	const char *what;
+
+	g->traces++;
+	if (sscanf(line, "%255s", spec) != 1)
+		return;
+	what = line + strlen(spec) + strspn(line + strlen(spec), " ");
+	if (strncmp(spec, "/dev/", 5) || strchr(spec + 5, '/') || !protect_spec(g, spec, what))
+		unresolved(g, "%s: %s cannot be traced to a PCI function before udev runs", what,
+			   spec);
+}
+
+/*
+ * One line of STORAGE_BAKED: "protect ADDR WHY", "spec SPEC", "trace SPEC
+ * WHAT" or "unresolved WHY".
+ */
 static void baked_line(struct guard *g, char *line, unsigned int n)
 {
 	char word[16], rest[STORAGE_WHY_MAX], addr[32];
@@ -399,7 +432,7 @@ static void baked_line(struct guard *g, char *line, unsigned int n)
 	if (line[0] == '#' || !line[strspn(line, " \t")] ||
 	    sscanf(line, "%15s %767[^\n]", word, rest) != 2) {
 		if (line[0] != '#' && line[strspn(line, " \t")])
-			unresolved(g, "%s:%u is not 'protect', 'spec' or 'unresolved'",
+			unresolved(g, "%s:%u is not 'protect', 'spec', 'trace' or 'unresolved'",
 				   STORAGE_BAKED, n);
 		return;
 	}
@@ -409,6 +442,8 @@ static void baked_line(struct guard *g, char *line, unsigned int n)
 	else if (!strcmp(word, "spec") && g->st->nspecs < STORAGE_SPECS_MAX &&
 		 strlen(rest) < sizeof(g->st->specs[0]))
 		strcpy(g->st->specs[g->st->nspecs++], rest);
+	else if (!strcmp(word, "trace"))
+		baked_trace(g, rest);
 	else if (!strcmp(word, "unresolved"))
 		unresolved(g, "%s", rest);
 	else
@@ -417,7 +452,7 @@ static void baked_line(struct guard *g, char *line, unsigned int n)
 
 void storage_boot(struct root *root, struct root *sys, struct storage *st)
 {
-	struct guard g = { root, sys, st, true, false };
+	struct guard g = { root, sys, st, true, false, 0 };
 	char *buf = NULL, *save = NULL, *line;
 	unsigned int n = 0;
 	size_t len;
@@ -435,7 +470,7 @@ void storage_boot(struct root *root, struct root *sys, struct storage *st)
 	     line = strtok_r(NULL, "\n", &save))
 		baked_line(&g, line, ++n);
 	/* Any system has its / somewhere: a list without one line is no list. */
-	if (buf && !st->n && !st->nspecs && !*st->unresolved)
+	if (buf && !st->n && !st->nspecs && !*st->unresolved && !g.traces)
 		unresolved(&g, "%s is empty; rebuild the initramfs", STORAGE_BAKED);
 	free(buf);
 	from_cmdline(&g, true);
@@ -454,6 +489,8 @@ void storage_print(const struct storage *st, FILE *f)
 		fprintf(f, "protect %s %s\n", pci_addr_str(&st->dev[i].addr, addr), st->dev[i].why);
 	for (i = 0; i < st->nspecs; i++)
 		fprintf(f, "spec %s\n", st->specs[i]);
+	for (i = 0; i < st->ntraces; i++)
+		fprintf(f, "trace %s\n", st->traces[i]);
 	if (*st->unresolved)
 		fprintf(f, "unresolved %s\n", st->unresolved);
 }
@@ -463,4 +500,7 @@ void storage_to_plan(const struct storage *st, struct plan *p)
 	p->protect = st->dev;
 	p->nprotect = st->n;
 	p->storage_unresolved = *st->unresolved ? st->unresolved : NULL;
+	if (!p->storage_unresolved && st->ntraces)
+		p->storage_unresolved =
+		    "built in a chroot, the host's disks are traced only at boot, through its own sysfs";
 }

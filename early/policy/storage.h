@@ -35,6 +35,12 @@ struct storage {
 	/* root=/resume= values of the kernel command line that were traced. */
 	char specs[STORAGE_SPECS_MAX][128];
 	unsigned int nspecs;
+	/*
+	 * Built in a chroot: "SPEC WHAT" of the target's fstab, which only the
+	 * boot's own sysfs can trace (no address is taken from the build host's).
+	 */
+	char traces[STORAGE_SPECS_MAX][384];
+	unsigned int ntraces;
 	/* Why some host disk could not be traced; "" when every one was. */
 	char unresolved[STORAGE_WHY_MAX];
 };
@@ -42,17 +48,20 @@ struct storage {
 struct root;
 /*
  * The running system (or a captured tree): mountinfo, swaps, fstab,
- * /proc/cmdline.  In a chroot (root_chrooted()) swaps and the command line
- * are the build host's and are left out: the chroot's / must be a mount of
- * its own (its disk is traced as usual), its fstab says the rest, and the
- * UUID=/LABEL= specs traced there are recorded for the boot's root=.
+ * /proc/cmdline.  In a chroot (root_chrooted()) /proc, /dev and sysfs are
+ * the build host's: nothing is traced, the chroot's fstab entries for /,
+ * /boot, /boot/efi, /usr and swap are listed as traces for the boot.
  */
 void storage_protected(struct root *root, struct root *sys, struct storage *st);
-/* The early run: STORAGE_BAKED from the image, and root=/resume= of this boot. */
+/*
+ * The early run: STORAGE_BAKED from the image (its traces resolved through
+ * this boot's sysfs: kernel names only, anything else is unresolved before
+ * udev), and root=/resume= of this boot.
+ */
 void storage_boot(struct root *root, struct root *sys, struct storage *st);
 /* @st in STORAGE_BAKED's format (what 'gpupass protected' prints). */
 void storage_print(const struct storage *st, FILE *f);
-/* Point @p at what @st protects, for plan_build(). */
+/* Point @p at what @st protects, for plan_build(); untraced traces are unresolved. */
 void storage_to_plan(const struct storage *st, struct plan *p);
 
 #endif

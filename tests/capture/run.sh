@@ -25,8 +25,8 @@ pass=0 fail=0
 #   list, list-json: names from the tree's pci.ids, which a capture leaves out
 #   check-chroot, storage-chroot*: the tree is a chroot (its / is not
 #     /proc/1/root's); an unpacked capture never is, so the chroot's answers
-#     (the IOMMU not checked, swaps and the command line not the host's) differ
-SKIP=" fifo-config fifo-status dropins-symlinks list list-json check-chroot storage-chroot storage-chroot-nomount "
+#     (devices not checked, the fstab listed as traces for the boot) differ
+SKIP=" fifo-config fifo-status dropins-symlinks list list-json check-chroot storage-chroot storage-chroot-nomount storage-chroot-vda "
 
 snapshot() { # dir -> listing of every path, type, size, mtime, link target
 	(cd "$1" && find . -printf '%p %y %s %T@ %l\n' | sort)
