@@ -484,3 +484,33 @@ DIR *root_opendir_in_root(struct root *r, const char *rel)
 		errno = -fd;
 	return opendir_fd(fd);
 }
+
+int root_write_printed(struct root *r, const char *rel, void (*print)(const void *arg, FILE *f),
+		       const void *arg)
+{
+	char dir[PATH_MAX], *slash;
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f;
+	int err;
+
+	f = open_memstream(&buf, &len);
+	if (!f)
+		return -errno;
+	print(arg, f);
+	if (fclose(f) != 0) {
+		free(buf);
+		return -ENOMEM;
+	}
+	snprintf(dir, sizeof(dir), "%s", rel);
+	slash = strrchr(dir, '/');
+	err = 0;
+	if (slash && slash != dir) {
+		*slash = '\0';
+		err = root_mkdirs(r, dir);
+	}
+	if (err >= 0)
+		err = root_write_file(r, rel, buf, len);
+	free(buf);
+	return err;
+}

@@ -12,6 +12,7 @@
 
 #include <dirent.h>
 #include <stddef.h>
+#include <stdio.h>
 #include <sys/types.h>
 
 struct root;
@@ -46,6 +47,12 @@ int root_write(struct root *r, const char *rel, const char *val);
  * file (O_EXCL|O_NOFOLLOW: a planted link is never followed) and rename.
  */
 int root_write_file(struct root *r, const char *rel, const char *data, size_t len);
+/*
+ * root_write_file() of what @print writes to its FILE (into memory first),
+ * after creating @rel's directory; 0 or -errno.
+ */
+int root_write_printed(struct root *r, const char *rel, void (*print)(const void *arg, FILE *f),
+		       const void *arg);
 /* Remove file @rel (never a directory; a symlink itself, not its target). */
 int root_unlink(struct root *r, const char *rel);
 /* The target of symlink @rel, as stored.  Returns its length. */

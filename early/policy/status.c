@@ -113,24 +113,7 @@ void status_print(const struct report *r, FILE *f)
 int status_write_json(struct root *root, const char *path, void (*print)(const void *arg, FILE *f),
 		      const void *arg)
 {
-	char *buf = NULL;
-	size_t len = 0;
-	FILE *f;
-	int err;
-
-	f = open_memstream(&buf, &len);
-	if (!f)
-		return -errno;
-	print(arg, f);
-	if (fclose(f) != 0) {
-		free(buf);
-		return -ENOMEM;
-	}
-	err = root_mkdirs(root, "/run/gpupass");
-	if (err >= 0)
-		err = root_write_file(root, path, buf, len);
-	free(buf);
-	return err;
+	return root_write_printed(root, path, print, arg);
 }
 
 static void print_report(const void *r, FILE *f)

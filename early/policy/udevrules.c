@@ -122,24 +122,21 @@ void udevrules_print(const struct config *c, const struct plan *p, FILE *f)
 	      f);
 }
 
+struct rules_args {
+	const struct config *c;
+	const struct plan *p;
+};
+
+static void print_rules(const void *arg, FILE *f)
+{
+	const struct rules_args *a = arg;
+
+	udevrules_print(a->c, a->p, f);
+}
+
 int udevrules_write(struct root *root, const struct config *c, const struct plan *p)
 {
-	char *buf = NULL;
-	size_t len = 0;
-	FILE *f;
-	int err;
+	const struct rules_args a = { c, p };
 
-	f = open_memstream(&buf, &len);
-	if (!f)
-		return -errno;
-	udevrules_print(c, p, f);
-	if (fclose(f) != 0) {
-		free(buf);
-		return -ENOMEM;
-	}
-	err = root_mkdirs(root, "/run/udev/rules.d");
-	if (err >= 0)
-		err = root_write_file(root, UDEVRULES_PATH, buf, len);
-	free(buf);
-	return err;
+	return root_write_printed(root, UDEVRULES_PATH, print_rules, &a);
 }

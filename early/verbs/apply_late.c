@@ -35,22 +35,6 @@ static int parse_parents(struct ctx *x, struct pci_addr **out)
 	return 0;
 }
 
-/*
- * One run at a time writes late.json: udev runs one gpupass per parent's
- * event, in parallel, and each run's record must describe every rule.
- * Returns the locked directory (NULL: no lock, the run goes on anyway).
- */
-static DIR *lock_records(struct ctx *x)
-{
-	DIR *d = NULL;
-
-	if (root_mkdirs(x->root, "/run/gpupass") >= 0)
-		d = root_opendir(x->root, "/run/gpupass");
-	if (!d || flock(dirfd(d), LOCK_EX) < 0)
-		DBG("cannot lock /run/gpupass: %m; going on without the lock");
-	return d;
-}
-
 static void write_record(struct ctx *x, const struct late *l)
 {
 	int err = late_write(x->root, l);
@@ -91,7 +75,7 @@ int cmd_apply_late(struct ctx *x)
 	if (!late_has_rules(&x->c, NULL, 0))
 		INF("no mdev or sriov rules in the config; nothing to do");
 	if (!o.dry)
-		lock = lock_records(x);
+		lock = cli_lock_runs(x);
 	err = late_run(&l, &x->c, x->root, x->sys, &o);
 	if (err >= 0 && !o.dry)
 		write_record(x, &l);

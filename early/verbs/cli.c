@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/file.h>
 #include <unistd.h>
 
 #include "base/log.h"
@@ -109,4 +110,15 @@ int cli_selectors(struct ctx *x, struct selector **out, unsigned int *n)
 	*out = v;
 	*n = x->argc;
 	return 0;
+}
+
+DIR *cli_lock_runs(struct ctx *x)
+{
+	DIR *d = NULL;
+
+	if (root_mkdirs(x->root, "/run/gpupass") >= 0)
+		d = root_opendir(x->root, "/run/gpupass");
+	if (!d || flock(dirfd(d), LOCK_EX) < 0)
+		DBG("cannot lock /run/gpupass: %m; going on without the lock");
+	return d;
 }

@@ -7,6 +7,7 @@
 #ifndef GPUPASS_CLI_H
 #define GPUPASS_CLI_H
 
+#include <dirent.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <time.h>
@@ -35,6 +36,13 @@ struct ctx {
 uint64_t clock_us(clockid_t id);
 /* --format=NAME into @o (text, json, prometheus).  Logs and returns -EINVAL on others. */
 int cli_format(struct opts *o, const char *name);
+/*
+ * Take the lock on ROOT/run/gpupass that the runs udev starts in parallel
+ * (apply --late, apply --hotplug) share, so one writes its records at a
+ * time.  Returns the locked directory to closedir() when done; NULL when it
+ * could not be taken (logged at debug level: the run goes on without it).
+ */
+DIR *cli_lock_runs(struct ctx *x);
 /* Open ROOT, and sysfs when @need_sys.  Logs and returns -errno on failure. */
 int cli_open_roots(struct ctx *x, bool need_sys);
 /* Load the config (and the kernel command line when @with_cmdline).  Logs failures. */

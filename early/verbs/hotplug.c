@@ -27,17 +27,6 @@
 #include "boot/apply.h"
 #include "verbs/cli.h"
 
-static DIR *lock_runs(struct ctx *x)
-{
-	DIR *d = NULL;
-
-	if (root_mkdirs(x->root, "/run/gpupass") >= 0)
-		d = root_opendir(x->root, "/run/gpupass");
-	if (!d || flock(dirfd(d), LOCK_EX) < 0)
-		DBG("cannot lock /run/gpupass: %m; going on without the lock");
-	return d;
-}
-
 /* The image's storage list in the initramfs; the mounts once they exist. */
 static void storage_now(struct ctx *x, struct storage *st)
 {
@@ -167,7 +156,7 @@ int cmd_apply_hotplug(struct ctx *x)
 		DBG("disabled by %s; not claiming %s", x->c.disabled_by, x->argv[0]);
 		return 0;
 	}
-	lock = lock_runs(x);
+	lock = cli_lock_runs(x);
 	run(x, &addr, &p);
 	if (lock)
 		closedir(lock);
