@@ -88,7 +88,7 @@ static const struct opt {
 	{ { "no-initramfs", no_argument, NULL, 'I' }, O_NO_INITRAMFS, "", "print the command that rebuilds the initramfs" },
 	{ { "dry-run", no_argument, NULL, 'n' }, O_DRY_RUN, "", "print what would be done, change nothing" },
 	{ { "json", no_argument, NULL, 'j' }, O_JSON, "", "JSON output" },
-	{ { "format", required_argument, NULL, 'f' }, O_FORMAT, "=FMT", "text, json or prometheus (metrics for node_exporter)" },
+	{ { "format", required_argument, NULL, 'f' }, O_FORMAT, "=FMT", "text, json or prometheus: metrics for node_exporter" },
 	{ { "force", no_argument, NULL, 'F' }, O_FORCE, "", "go on while a device is in use (fbcon, DRM, open files)" },
 	{ { "hotplug", no_argument, NULL, 'H' }, O_HOTPLUG, "", "the udev rule's entry: claim one device, log to /dev/kmsg" },
 	{ { "all", no_argument, NULL, 'a' }, O_ALL, "", "every device held by a driver_override" },
@@ -121,9 +121,15 @@ static void print_verb_lines(FILE *f, const struct verb *v)
 
 	for (i = 0; *nth_line(v->synopsis, i, syn, sizeof(syn)) ||
 		    *nth_line(v->help, i, help, sizeof(help));
-	     i++)
-		fprintf(f, "  %-28s %s\n", nth_line(v->synopsis, i, syn, sizeof(syn)),
-			nth_line(v->help, i, help, sizeof(help)));
+	     i++) {
+		const char *sl = nth_line(v->synopsis, i, syn, sizeof(syn));
+		const char *hl = nth_line(v->help, i, help, sizeof(help));
+
+		if (strlen(sl) > 28) /* too long for the column: its help on the next line */
+			fprintf(f, "  %s\n  %-28s %s\n", sl, "", hl);
+		else
+			fprintf(f, "  %-28s %s\n", sl, hl);
+	}
 }
 
 /* The verbs that take option bit @bit, as " (status, list)". */
