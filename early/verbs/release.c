@@ -126,7 +126,9 @@ static int release_one(struct release *r, unsigned int i)
 	char why[INUSE_WHY_MAX];
 	int err;
 
-	r->links[i].addr = d->addr; /* settled with the others even when refused */
+	/* Settled with the others even when refused: from the driver it has now. */
+	r->links[i].addr = d->addr;
+	snprintf(r->links[i].driver, sizeof(r->links[i].driver), "%s", d->driver);
 	if (!r->x->o.force && inuse_check(r->x->sys, r->x->root, &d->addr, why, sizeof(why)) > 0) {
 		ERR("%s [%04x:%04x]: in use, not releasing it from %s: %s; stop what holds it, or use --force",
 		    d->name, d->vendor, d->device, *d->driver ? d->driver : "its driver_override",
