@@ -41,7 +41,7 @@ int bind_device(struct root *sys, struct action *a, bool driver_ok, bool settle)
 			    want);
 	if (err < 0)
 		return fail(a, err, "cannot unbind it from %s: %m; it stays there", d->driver);
-	if (settle && strcmp(a->driver_after, want) && driver_ok) {
+	if (settle && !*a->driver_after && driver_ok) {
 		/* Not there yet: a probe deferred by the kernel (a device just
 		 * added) ends a little later.  Bounded; only on this path. */
 		struct pcidev_link l = { .addr = d->addr };

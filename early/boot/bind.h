@@ -18,7 +18,7 @@ struct root;
  * available; without it the override alone keeps other drivers off the
  * device.  Sets a->result and a->driver_after; returns 0 when bound, else
  * -errno.  Every outcome is logged once here.  With @settle (a device just
- * added), a bind that did not end on the driver waits for the driver link
+ * added), a bind that left the device on no driver waits for the driver link
  * to settle first (pcidev_settle(): at most PCIDEV_SETTLE_MAX_MS), since the
  * kernel may have deferred the probe.
  */
