@@ -15,8 +15,9 @@
 #                     when that directory exists; a path: there; empty: off.
 # Both are set in /etc/default/gpupass and replaced atomically (a temporary
 # file in the same directory, then mv), so a collector never reads half a file.
+#   GPUPASS_SETTLE_TIMEOUT  seconds to wait for udev's queue (default 120).
 # Tests: GPUPASS (the binary) and GPUPASS_ROOT (its --root, and where "auto"
-# looks) point it at a fake tree.
+# looks; no udev wait then) point it at a fake tree.
 # Exit status: gpupass status's; 1 as well when a file cannot be written.
 set -u
 gpupass=${GPUPASS:-/usr/sbin/gpupass}
@@ -61,6 +62,13 @@ nfd_features() { # satisfied(true|false)
 	}'
 }
 
+# The boot's coldplug first (bounded): a PF or mdev parent whose driver
+# bound late gets its VFs or mdevs from the udev rule's later-stage run, and
+# that is what is judged, not a race with it.  Not for a --root tree.
+if [ -z "$root" ] && command -v udevadm > /dev/null; then
+	udevadm settle --timeout="${GPUPASS_SETTLE_TIMEOUT:-120}" ||
+		echo "gpupass-verify: udev events still queued after ${GPUPASS_SETTLE_TIMEOUT:-120} s; judging the state now" >&2
+fi
 set -- ${root:+--root "$root"}
 "$gpupass" "$@" status
 status=$?

@@ -2,17 +2,17 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 # Install the Debian 12 packages gpupass needs to build and test (run as root).
 # The one list of them: make test, make demo and tests/boot/setup-deps.sh use it.
-# Usage: deps.sh [build|all|ansible]   build: compile + make check; all: + QEMU
-# boot tests; ansible: build + the Ansible role's test
+# Usage: deps.sh [build|all]   build: compile + make check; all: + QEMU boot
+# tests, the full-system tests and the Ansible role's test
 # Fast when everything is there already: one dpkg-query, no apt.
 # Exit status: 0 all there (or installed now), 1 something missing and not
 # root, 2 usage, apt-get's own status when apt-get fails.
 set -eu
 what=${1:-all}
 case $what in
-build | all | ansible) ;;
+build | all) ;;
 *)
-	echo "usage: deps.sh [build|all|ansible]" >&2
+	echo "usage: deps.sh [build|all]" >&2
 	exit 2
 	;;
 esac
@@ -30,16 +30,13 @@ build="gcc make pkg-config libc6-dev libkmod-dev libpci-dev libcmocka-dev libblk
 # systemd flavour, linux-version for picking the kernel.  jq (above) checks
 # the scenarios' "gpupass status --json" lines.
 boot="qemu-system-x86 busybox-static cpio initramfs-tools dracut-core zstd udev systemd linux-base"
-# The Ansible role's test (make test-ansible): ansible (its community.general
-# has the chroot connection), ansible-lint, mmdebstrap for the Debian root,
-# initramfs-tools for lsinitramfs.
-ansible="ansible ansible-lint mmdebstrap initramfs-tools"
 # Packaging (make deb, make rpm) and the full-system boots (tests/system):
-# mmdebstrap makes the Debian 12 roots, mke2fs/debugfs the disk images.
-system="debhelper lintian rpm mmdebstrap e2fsprogs"
+# mmdebstrap makes the Debian 12 roots, mke2fs/debugfs the disk images;
+# ansible (its community.general has the chroot connection) runs the role on
+# them (tests/system/ansible.sh), ansible-lint checks it (make lint).
+system="debhelper lintian rpm mmdebstrap e2fsprogs ansible ansible-lint"
 pkgs=$build
 [ "$what" = all ] && pkgs="$build $boot $system"
-[ "$what" = ansible ] && pkgs="$build $ansible"
 
 # One dpkg-query for the whole list; unknown packages only go to stderr.
 # shellcheck disable=SC2086 # word splitting of the package list is intended

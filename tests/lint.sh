@@ -35,10 +35,13 @@ result $? "tests/lint/metrics.sh: promtool check metrics"
 # The systemd units pass systemd-analyze verify.
 tests/lint/units.sh
 result $? "tests/lint/units.sh: systemd-analyze verify"
-# The Ansible role, when ansible-lint is installed (tests/deps.sh ansible).
+# The Ansible role, when ansible-lint is installed (tests/deps.sh all).
 if command -v ansible-lint > /dev/null; then
 	(cd contrib/ansible && ansible-lint -q --nocolor > /dev/null 2>&1)
 	result $? "ansible-lint contrib/ansible (run it there to see why)"
+	ANSIBLE_ROLES_PATH=$PWD/contrib/ansible/roles ansible-lint -q --nocolor \
+		tests/system/ansible/*.yml > /dev/null 2>&1
+	result $? "ansible-lint tests/system/ansible (the role's test plays)"
 fi
 # Man pages render without groff warnings.
 for m in docs/*.[0-9]; do

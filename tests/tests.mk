@@ -65,18 +65,12 @@ test:
 lint:
 	@tests/lint.sh
 
-# The Ansible role for real (contrib/ansible/README.md): as root.
-test-ansible: early/gpupass
-	tests/deps.sh ansible
-	contrib/ansible/tests/run.sh
-
-# Two full-system QEMU boots: gpupass-verify.service fails (degraded) on a
-# rule that does not hold and passes on one that does; capture in the guest
-# round-trips (tests/fleet/system.sh).  As root; QEMU under the shared lock.
-test-fleet-system: early/gpupass
+# The Ansible role's plays on the full-system suite's Debian roots, without
+# the boots (tests/system/ansible.sh; make system-test runs them and the
+# boots that check what they did).  As root.
+test-ansible:
 	tests/deps.sh all
-	tests/deps.sh ansible
-	tests/fleet/system.sh
+	tests/system/run.sh -b install
 
 # The dynamic variant as Debian builds a package too (dpkg-buildflags with
 # hardening=+all: -O2, -fstack-protector-strong, _FORTIFY_SOURCE=2, relro,
@@ -98,6 +92,6 @@ bench: early/gpupass $(B)/mkfakesys $(B)/dynamic/gpupass $(B)/dynamic-deb/gpupas
 	@tests/bench/images.sh
 	@tests/bench/boot.sh
 
-.PHONY: check check-build print-units bench test lint test-ansible test-fleet-system
+.PHONY: check check-build print-units bench test lint test-ansible
 
 include tests/fuzz/fuzz.mk

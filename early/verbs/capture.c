@@ -18,7 +18,8 @@
  *   proc/  cmdline, self/mountinfo, swaps, cpuinfo's first processor; per
  *          process only fd links to /dev/dri, /dev/snd, /dev/fb*, /dev/vfio
  *          nodes and its comm (the in-use guard; other open files are private)
- *   run/   gpupass/status.json and late.json (status: what the boot did),
+ *   run/   gpupass/status.json, apply.json, late.json and hotplug/ADDR.json
+ *          (status: what the boot, the latest apply and hotplug runs did),
  *          gpupass.d/ (config drop-ins); usr/lib/gpupass.d/ likewise
  *   dev/   the /dev/disk/by-{uuid,label,partuuid,partlabel} and /dev/mapper links
  *   usr/   empty markers for update-initramfs and dracut (status names one)
@@ -38,7 +39,9 @@
 #include "base/log.h"
 #include "base/path.h"
 #include "base/tar.h"
+#include "policy/bootrec.h"
 #include "policy/config.h"
+#include "policy/status.h"
 #include "verbs/cli.h"
 
 #define ATTR_MAX (64 * 1024)
@@ -432,19 +435,30 @@ static void host(struct capture *c)
 		"/proc/cmdline",
 		"/proc/self/mountinfo",
 		"/proc/swaps",
-		"/run/gpupass/status.json",
-		"/run/gpupass/late.json",
+		/* The records status reads: the boot's, the latest run-time
+		 * apply's, the later stage's (and the hotplug runs', below). */
+		STATUS_PATH,
+		APPLY_PATH,
+		LATE_PATH,
 	};
 	static const char *const dirs[] = { "/dev/disk/by-uuid", "/dev/disk/by-label",
 					    "/dev/disk/by-partuuid", "/dev/disk/by-partlabel",
 					    "/dev/mapper" };
 	static const char *const markers[] = { "/usr/sbin/update-initramfs", "/usr/bin/dracut",
 					       "/usr/sbin/dracut" };
-	size_t i;
+	char path[TAR_PATH_MAX];
+	size_t i, n;
+	char **v;
 
 	keep_err(c, config_each_input(c->root, config_file, c));
 	for (i = 0; i < sizeof(files) / sizeof(files[0]); i++)
 		put_file(c, c->root, "", files[i], FILE_MAX);
+	v = names(c->root, HOTPLUG_DIR, &n);
+	for (i = 0; i < n; i++) {
+		snprintf(path, sizeof(path), "%s/%s", HOTPLUG_DIR, v[i]);
+		put_file(c, c->root, "", path, FILE_MAX);
+	}
+	names_free(v, n);
 	cpuinfo(c);
 	for (i = 0; i < sizeof(dirs) / sizeof(dirs[0]); i++)
 		put_links(c, c->root, "", dirs[i]);

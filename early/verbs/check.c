@@ -8,6 +8,7 @@
  * state, which only the running kernel shows, is not judged for another
  * kernel.  In a chroot no device is judged: sysfs is the build host's.
  */
+#include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/utsname.h>
@@ -215,16 +216,59 @@ static void print_json(struct ctx *x, bool system, unsigned int sys_errors)
 }
 
 /*
+ * Without --kver in a chroot the running kernel is the build host's, and
+ * neither its modules nor what it has loaded say anything of this root:
+ * every kernel installed here is judged (a directory with modules.dep, as
+ * update-initramfs -k all builds an image for each).
+ */
+static int by_name(const void *a, const void *b)
+{
+	return strverscmp(*(char *const *)a, *(char *const *)b);
+}
+
+static unsigned int check_root_kernels(struct ctx *x)
+{
+	unsigned int errors = 0, n = 0, i;
+	char rel[320], *kvers[64];
+	struct dirent *de;
+	DIR *dh;
+
+	dh = root_opendir_in_root(x->root, "lib/modules");
+	while (dh && n < sizeof(kvers) / sizeof(kvers[0]) && (de = readdir(dh))) {
+		snprintf(rel, sizeof(rel), "lib/modules/%s/modules.dep", de->d_name);
+		if (de->d_name[0] != '.' && root_exists(x->root, rel) == 1 &&
+		    (kvers[n] = strdup(de->d_name)))
+			n++;
+	}
+	if (dh)
+		closedir(dh);
+	/* In version order, so that the messages are. */
+	qsort(kvers, n, sizeof(*kvers), by_name);
+	for (i = 0; i < n; i++) {
+		x->o.kver = kvers[i];
+		errors += check_modules(x);
+		free(kvers[i]);
+	}
+	x->o.kver = NULL;
+	if (!n && !x->o.json)
+		printf("modules: not checked: no kernel with modules.dep in /lib/modules\n");
+	return errors;
+}
+
+/*
  * In a chroot sysfs is the build host's: what it shows of devices (selectors,
  * sriov and mdev parents, groups, the boot display, the host's disks, the
  * IOMMU) is about another machine.  Only the image's own part is judged: the
- * modules of the kernel it is for, in the chroot's /lib/modules.
+ * modules of the kernel it is for (--kver; else of each kernel installed),
+ * in the chroot's /lib/modules.
  */
 static unsigned int check_image(struct ctx *x, bool sys_ok)
 {
 	if (!x->o.json)
 		printf("devices: not checked: in a chroot, sysfs is the build host's\n");
-	return sys_ok && x->c.nrules ? check_modules(x) : 0;
+	if (!sys_ok || !x->c.nrules)
+		return 0;
+	return x->o.kver ? check_modules(x) : check_root_kernels(x);
 }
 
 int cmd_check(struct ctx *x)

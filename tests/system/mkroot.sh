@@ -14,8 +14,9 @@ gen=$1 dir=$2
 sources=${GPUPASS_APT_SOURCES:-/etc/apt/sources.list.d/debian.sources}
 [[ -r $sources ]] || sources=/etc/apt/sources.list
 # jq: the test unit's JSON checks; pciutils: lspci in failure reports;
-# zstd: initramfs-tools' default compression.
-pkgs="linux-image-amd64,systemd-sysv,udev,kmod,jq,pciutils,zstd,procps"
+# zstd: initramfs-tools' default compression; python3: the Ansible role
+# (tests/system/ansible.sh) runs its modules on it.
+pkgs="linux-image-amd64,systemd-sysv,udev,kmod,jq,pciutils,zstd,procps,python3"
 case $gen in
 initramfs-tools) pkgs="$pkgs,initramfs-tools" ;;
 dracut) pkgs="$pkgs,dracut,dracut-core" ;;

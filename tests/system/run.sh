@@ -9,7 +9,8 @@
 # Usage: run.sh [-g GENERATOR]... [-b BOOT]... [--rebuild]
 #   -g         only this generator (repeatable): initramfs-tools dracut
 #   -b         only this boot (repeatable): journey second off (second needs
-#              journey's disk)
+#              journey's disk); install: none, only the systems (the package,
+#              the Ansible role's plays) and their checks
 #   --rebuild  rebuild the cached roots and systems too
 # Environment: GPUPASS_DEB=FILE  test this .deb instead of building one;
 #   GPUPASS_SYSTEST_MUTATE=nohook  the package without its boot hooks (the
@@ -54,7 +55,8 @@ for g in "${gens[@]}"; do
 	[[ " $GENERATORS_ALL " == *" $g "* ]] || die "unknown generator $g (one of: $GENERATORS_ALL)"
 done
 [[ $(id -u) == 0 ]] || die "run.sh needs root: chroot, unshare, dpkg in the test roots"
-for t in mmdebstrap qemu-system-x86_64 mke2fs debugfs dpkg-buildpackage dpkg-deb unshare flock jq timeout; do
+for t in mmdebstrap qemu-system-x86_64 mke2fs debugfs dpkg-buildpackage dpkg-deb unshare flock jq timeout \
+	ansible-playbook; do
 	command -v "$t" > /dev/null || die "$t is missing: run tests/deps.sh all"
 done
 
@@ -150,21 +152,21 @@ kver_of() { # root
 	find "$1/boot" -name 'vmlinuz-*' -printf '%f\n' | sed 's/^vmlinuz-//' | sort -V | tail -n1
 }
 
-# The config the test installs before the package (a drop-in, as a
-# configuration management tool would): the secondary card and its audio
-# function by IDs (the boot display has the same IDs: refused), two VFs of
-# the nvme PF.
-TEST_CONF='# the system test
-claim 1234:1111 8086:2668
-sriov 0000:01:00.0 vfs=2'
+# The config: written by the Ansible role after the package is installed
+# (ansible.sh setup, from inventory variables, as a fleet would): the
+# secondary card and its audio function by IDs (the boot display has the
+# same IDs: refused), two VFs of the nvme PF, in /etc/gpupass.d/50-systest.conf.
 
-# make_system GEN: a copy of the cached root with the test unit and config,
-# the package installed with dpkg (its trigger runs the generator), a disk
-# image.  Cached under $WORK/GEN while the package and the root are the same.
+# make_system GEN: a copy of the cached root with the test unit, the package
+# installed with dpkg (its trigger runs the generator), the role run on it
+# (the config; its handler rebuilds the initramfs), a disk image.  Cached
+# under $WORK/GEN while the package, the role and the root are the same.
 make_system() {
 	local gen=$1 root=$CACHE/root-$1 sys=$WORK/$1 hash t0 kver
-	hash=$( { sha256sum "$WORK/gpupass.deb" "$0" "$SYS_DIR"/guest/* "$SYS_DIR/mkroot.sh";
-		cat "$root.stamp"; echo "$RACE_DRIVERS $TEST_CONF"; } | sha256sum | cut -d' ' -f1)
+	hash=$( { sha256sum "$WORK/gpupass.deb" "$0" "$SYS_DIR"/guest/* "$SYS_DIR/mkroot.sh" \
+		"$SYS_DIR/ansible.sh" "$SYS_DIR"/ansible/*; cat "$root.stamp"; echo "$RACE_DRIVERS";
+		find "$TOP/contrib/ansible/roles" -type f -print0 | sort -z | xargs -0 cat; } |
+		sha256sum | cut -d' ' -f1)
 	if [[ ${REBUILD:-0} != 1 && -f $sys/stamp && $(< "$sys/stamp") == "$hash" ]]; then
 		echo "$gen system: reused"
 		return 0
@@ -178,8 +180,10 @@ make_system() {
 	install -m 0644 "$SYS_DIR/guest/gpupass-systest.service" "$r/etc/systemd/system/"
 	mkdir -p "$r/etc/systemd/system/default.target.wants"
 	ln -sf ../gpupass-systest.service "$r/etc/systemd/system/default.target.wants/"
-	mkdir -p "$r/etc/gpupass.d"
-	printf '%s\n' "$TEST_CONF" > "$r/etc/gpupass.d/50-systest.conf"
+	# Where node_exporter's textfile collector and node-feature-discovery
+	# read (their packages make these): gpupass-verify writes there.
+	mkdir -p "$r/var/lib/prometheus/node-exporter" \
+		"$r/etc/kubernetes/node-feature-discovery/features.d"
 	case $gen in
 	initramfs-tools) tr ' ' '\n' <<< "$RACE_DRIVERS" >> "$r/etc/initramfs-tools/modules" ;;
 	dracut) echo "add_drivers+=\" $RACE_DRIVERS \"" > "$r/etc/dracut.conf.d/50-systest.conf" ;;
@@ -198,11 +202,14 @@ make_system() {
 	# shellcheck disable=SC2016 # a dpkg-query format
 	in_root "$r" dpkg-query -W -f='${Conffiles}\n' gpupass > "$sys/conffiles" 2>&1
 	echo "$before $(stat -c %Y "$r/boot/initrd.img-$kver")" > "$sys/initrd-mtimes"
+	"$SYS_DIR/ansible.sh" setup "$r" "$sys/ansible" > "$sys/ansible.out" 2>&1
 	echo "$kver" > "$sys/kver"
 	cp "$r/boot/vmlinuz-$kver" "$sys/vmlinuz"
 	cp "$r/boot/initrd.img-$kver" "$sys/initrd"
 	make_disk "$sys" "$sys/disk.img" || return 1
-	echo "$hash" > "$sys/stamp"
+	# A role run that failed is run again next time, not cached.
+	grep -qx DONE "$sys/ansible.out" && ! grep -q '^FAIL' "$sys/ansible.out" &&
+		echo "$hash" > "$sys/stamp"
 	echo "$gen system: built in $(elapsed "$t0") s"
 }
 
@@ -334,6 +341,60 @@ check_install() { # gen
 		"${w:+the check of the hooks judged the build host: $w}"
 }
 
+# results_of PREFIX FILE: ansible.sh's "PASS TEXT" / "FAIL TEXT<tab>WHY"
+# lines as results; a run that did not reach its DONE line fails too.
+results_of() {
+	local st text
+	while read -r st text; do
+		case $st in
+		PASS) result "$1: $text" ;;
+		FAIL) result "$1: ${text%%$'\t'*}" "${text#*$'\t'}" ;;
+		esac
+	done < "$2"
+	grep -qx DONE "$2" || result "$1: ansible.sh ran to its end" "$(tail -n3 "$2" | tr '\n' '|')"
+}
+
+# What a fleet sees of a boot (gpupass-verify.service, its textfile and NFD
+# feature file, the system's state) and the guest's capture, judged on the
+# host: plan and status on it equal the guest's, and the role's status
+# assertion on it says WANT (ok or fail).
+# check_fleet GEN LOG DISK BOOT want-state want-verify want-satisfied(0|1) want-role
+check_fleet() {
+	local gen=$1 log=$2 disk=$3 name=$4 state=$5 verify=$6 sat=$7 role=$8 p=() cap
+	local nfd=false
+	[[ $sat == 1 ]] && nfd=true
+	p+=("$(want_out "$log" system-state "$state")")
+	p+=("$(want_out "$log" verify-active "$verify")")
+	p+=("$(want_out "$log" prom "gpupass_satisfied $sat")")
+	p+=("$(want_out "$log" nfd "gpupass.satisfied=$nfd")")
+	result "$gen/$name-verify: gpupass-verify.service $verify, the system $state, gpupass_satisfied $sat, NFD satisfied=$nfd" "${p[@]}"
+	if [[ -n ${PROMTOOL:-$(command -v promtool)} ]]; then
+		local lint
+		lint=$(out_of "$log" prom | "${PROMTOOL:-promtool}" check metrics 2>&1) || true
+		result "$gen/$name-metrics: promtool check metrics is clean" "$lint"
+	fi
+	p=()
+	cap=$WORK/$gen.$name.capture
+	rm -rf "$cap" "$cap.tar"
+	mkdir -p "$cap"
+	p+=("$(want_rc "$log" capture 0)")
+	if debugfs -R "dump /root/cap.tar $cap.tar" "$disk" > /dev/null 2>&1 && tar -xf "$cap.tar" -C "$cap"; then
+		local g=$WORK/$gen/root/usr/sbin/gpupass
+		"$g" --root "$cap" plan > "$cap.plan" 2>&1
+		"$g" --root "$cap" status > "$cap.status" 2>&1
+		cmp -s "$cap.plan" <(out_of "$log" plan) ||
+			p+=("plan on the capture differs from the guest's: $(diff <(out_of "$log" plan) "$cap.plan" | head -n6 | tr '\n' '|')")
+		cmp -s "$cap.status" <(out_of "$log" status) ||
+			p+=("status on the capture differs from the guest's: $(diff <(out_of "$log" status) "$cap.status" | head -n6 | tr '\n' '|')")
+	else
+		p+=("no /root/cap.tar on the guest's disk, or not a tar")
+	fi
+	result "$gen/$name-capture: plan and status on the guest's capture are the guest's" "${p[@]}"
+	"$SYS_DIR/ansible.sh" assert "$WORK/$gen/root/usr/sbin/gpupass" "$cap" "$role" \
+		"$WORK/$gen/ansible-$name" > "$cap.role" 2>&1
+	results_of "$gen/$name-role" "$cap.role"
+}
+
 check_journey() { # gen log
 	local gen=$1 log=$2 p=() t
 	t=$(ended "$log"); [[ $t ]] && { result "$gen/journey: the guest ran the journey" "$t"; return; }
@@ -457,6 +518,8 @@ check_second() { # gen log
 	p+=("$(want_dev "$log" boot $CARD "driver=vfio-pci override=vfio-pci")")
 	p+=("$(want_json "$log" status-json '.initramfs_stale == false and .boot.mode == "early"')")
 	p+=("$(want_rc "$log" status 0)")
+	p+=("$(want_out "$log" system-state running)")
+	p+=("$(want_out "$log" verify-active active)")
 	result "$gen/second-boot: the initramfs rebuilt offline claims the new device at boot, status current" "${p[@]}"
 }
 
@@ -528,6 +591,7 @@ for gen in "${gens[@]}"; do
 	make_system "$gen" || { result "$gen: system with the package" "see $WORK/$gen"; continue; }
 	sys=$WORK/$gen
 	check_install "$gen"
+	results_of "$gen/ansible" "$sys/ansible.out"
 	logs=$WORK/logs-$gen
 	mkdir -p "$logs"
 	qemu_lock
@@ -536,6 +600,7 @@ for gen in "${gens[@]}"; do
 		cp --sparse=always "$sys/disk.img" "$WORK/$gen.boot1.img"
 		boot "$sys" "$sys/initrd" "$WORK/$gen.boot1.img" "systest=journey" "$logs/journey.log"
 		check_journey "$gen" "$logs/journey.log"
+		check_fleet "$gen" "$logs/journey.log" "$WORK/$gen.boot1.img" journey running active 1 ok
 	fi
 	# Second boot: the edited config, the initramfs rebuilt offline.
 	if ! want second; then
@@ -551,6 +616,7 @@ for gen in "${gens[@]}"; do
 		cp --sparse=always "$sys/disk.img" "$WORK/$gen.boot3.img"
 		boot "$sys" "$sys/initrd" "$WORK/$gen.boot3.img" "systest=off gpupass=off" "$logs/off.log"
 		check_off "$gen" "$logs/off.log"
+		check_fleet "$gen" "$logs/off.log" "$WORK/$gen.boot3.img" off degraded failed 0 fail
 	fi
 	qemu_unlock
 	rm -f "$WORK/$gen".boot*.img

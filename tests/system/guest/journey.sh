@@ -70,6 +70,15 @@ run late-active systemctl is-active gpupass-late.service
 devs boot
 run status-json gpupass status --json
 run status gpupass status
+# What a fleet sees: the boot finished (this unit is Type=exec, so it does not
+# hold the boot up), gpupass-verify.service's verdict and files, and a
+# capture that the host checks against this boot's plan and status.
+run system-state timeout 120 systemctl is-system-running --wait
+run verify-active systemctl is-active gpupass-verify.service
+run prom cat /var/lib/prometheus/node-exporter/gpupass.prom
+run nfd cat /etc/kubernetes/node-feature-discovery/features.d/gpupass
+run plan gpupass plan
+run capture gpupass capture /root/cap.tar
 
 case $mode in
 journey)
