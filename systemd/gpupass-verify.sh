@@ -15,7 +15,7 @@
 #                     when that directory exists; a path: there; empty: off.
 # Both are set in /etc/default/gpupass and replaced atomically (a temporary
 # file in the same directory, then mv), so a collector never reads half a file.
-#   GPUPASS_SETTLE_TIMEOUT  seconds to wait for udev's queue (default 120).
+#   GPUPASS_SETTLE_TIMEOUT  seconds to wait for udev's queue (default 60).
 # Tests: GPUPASS (the binary) and GPUPASS_ROOT (its --root, and where "auto"
 # looks; no udev wait then) point it at a fake tree.
 # Exit status: gpupass status's; 1 as well when a file cannot be written.
@@ -66,8 +66,8 @@ nfd_features() { # satisfied(true|false)
 # bound late gets its VFs or mdevs from the udev rule's later-stage run, and
 # that is what is judged, not a race with it.  Not for a --root tree.
 if [ -z "$root" ] && command -v udevadm > /dev/null; then
-	udevadm settle --timeout="${GPUPASS_SETTLE_TIMEOUT:-120}" ||
-		echo "gpupass-verify: udev events still queued after ${GPUPASS_SETTLE_TIMEOUT:-120} s; judging the state now" >&2
+	udevadm settle --timeout="${GPUPASS_SETTLE_TIMEOUT:-60}" ||
+		echo "gpupass-verify: udev events still queued after ${GPUPASS_SETTLE_TIMEOUT:-60} s; judging the state now" >&2
 fi
 set -- ${root:+--root "$root"}
 "$gpupass" "$@" status

@@ -215,17 +215,17 @@ static void print_json(struct ctx *x, bool system, unsigned int sys_errors)
 	json_object_end(&j);
 }
 
-/*
- * Without --kver in a chroot the running kernel is the build host's, and
- * neither its modules nor what it has loaded say anything of this root:
- * every kernel installed here is judged (a directory with modules.dep, as
- * update-initramfs -k all builds an image for each).
- */
-static int by_name(const void *a, const void *b)
+static int by_version(const void *a, const void *b)
 {
 	return strverscmp(*(char *const *)a, *(char *const *)b);
 }
 
+/*
+ * Without --kver in a chroot the running kernel is the build host's, and
+ * neither its modules nor what it has loaded say anything of this root:
+ * every kernel installed here is judged (a directory with modules.dep, as
+ * update-initramfs -k all builds an image for each; the first 64).
+ */
 static unsigned int check_root_kernels(struct ctx *x)
 {
 	unsigned int errors = 0, n = 0, i;
@@ -243,7 +243,7 @@ static unsigned int check_root_kernels(struct ctx *x)
 	if (dh)
 		closedir(dh);
 	/* In version order, so that the messages are. */
-	qsort(kvers, n, sizeof(*kvers), by_name);
+	qsort(kvers, n, sizeof(*kvers), by_version);
 	for (i = 0; i < n; i++) {
 		x->o.kver = kvers[i];
 		errors += check_modules(x);

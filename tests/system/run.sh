@@ -14,7 +14,8 @@
 #   --rebuild  rebuild the cached roots and systems too
 # Environment: GPUPASS_DEB=FILE  test this .deb instead of building one;
 #   GPUPASS_SYSTEST_MUTATE=nohook  the package without its boot hooks (the
-#   suite must fail: nothing is claimed at boot).
+#   suite must fail: nothing is claimed at boot); =verify-quiet  its
+#   gpupass-verify never fails (the verify, degraded and role checks must).
 # Last line: "N passed, N failed"; exit status 1 on any failure.
 
 set -u -o pipefail
@@ -123,6 +124,11 @@ mutate_deb() {
 		rm -f "$d/usr/share/initramfs-tools/scripts/init-top/gpupass"
 		sed -i '/inst_hook pre-udev/d' "$d/usr/lib/dracut/modules.d/90gpupass/module-setup.sh"
 		sed -i '/init-top\/gpupass/d' "$d/DEBIAN/md5sums"
+		;;
+	verify-quiet)
+		# shellcheck disable=SC2016 # a literal $rc
+		sed -i 's/^exit \$rc$/exit 0/' "$d/usr/libexec/gpupass/gpupass-verify"
+		grep -q '^exit 0$' "$d/usr/libexec/gpupass/gpupass-verify" || die "verify-quiet: no 'exit \$rc' line"
 		;;
 	*) die "unknown mutation $MUTATE" ;;
 	esac
@@ -477,6 +483,14 @@ check_journey() { # gen log
 	p+=("$(want_json "$log" status-vfs-removed '.satisfied == false')")
 	p+=("$(want_out "$log" status-vfs-removed-text "sriov 0000:01:00.0 vfs=2 (-> vfio-pci): NOT SATISFIED")")
 	result "$gen/sriov-status: with the VFs removed, status says the sriov rule is not satisfied" "${p[@]}"
+	p=()
+	p+=("$(want_out "$log" verify-vfs-removed failed)")
+	p+=("$(want_out "$log" system-vfs-removed degraded)")
+	p+=("$(want_out "$log" prom-vfs-removed "sriov 0")")
+	p+=("$(want_out "$log" verify-pf-rebound active)")
+	p+=("$(want_out "$log" system-pf-rebound running)")
+	p+=("$(want_out "$log" prom-pf-rebound "sriov 1")")
+	result "$gen/verify-again: gpupass-verify.service run again fails (degraded, the sriov gauge 0) with the VFs gone, passes once they are back" "${p[@]}"
 	p=()
 	p+=("$(want_dev "$log" pf-unbound $PF "driver=none override=(null)")")
 	p+=("$(want_dev "$log" pf-rebound $PF "driver=nvme override=(null)")")

@@ -63,6 +63,17 @@ settle()
 	udevadm settle --timeout=60 > /dev/null 2>&1
 }
 
+# verify_again LABEL: gpupass-verify.service restarted; its state, the
+# system's, and the sriov rule's gauge in the textfile it wrote.
+verify_again()
+{
+	systemctl restart gpupass-verify.service > /dev/null 2>&1
+	run "verify-$1" systemctl is-active gpupass-verify.service
+	run "system-$1" systemctl is-system-running
+	run "prom-$1" sed -n 's/^gpupass_rule_satisfied{kind="sriov".*} /sriov /p' \
+		/var/lib/prometheus/node-exporter/gpupass.prom
+}
+
 settle
 echo "SYS-TIME start $(cut -d' ' -f1 /proc/uptime)"
 run enabled systemctl is-enabled gpupass-late.service
@@ -96,6 +107,9 @@ journey)
 	devs vfs-removed
 	run status-vfs-removed gpupass status --json
 	run status-vfs-removed-text gpupass status
+	# The verify unit, run again (as an admin or a timer would), sees it:
+	# failed, the system degraded, the sriov rule's gauge 0.
+	verify_again vfs-removed
 	# The later stage again, by the shipped udev rule alone: the PF's
 	# driver goes away and comes back.
 	echo 0000:01:00.0 > /sys/bus/pci/drivers/nvme/unbind
@@ -105,6 +119,7 @@ journey)
 	settle
 	devs pf-rebound
 	run status-pf-rebound gpupass status --json
+	verify_again pf-rebound
 	# An admin adds a rule: the running system and the initramfs differ.
 	printf '%s\n' '# added by the system test' 'claim 0000:00:06.0' >> /etc/gpupass.conf
 	run status-edited gpupass status
