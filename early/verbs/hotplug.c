@@ -10,6 +10,15 @@
  * always exits 0, and records what it did in /run/gpupass/hotplug/ADDR.json.
  * udev runs it in parallel for the functions of one card: the runs take
  * turns on /run/gpupass, as the later stage's do.
+ *
+ * A replayed ADD (udevadm trigger at coldplug, in the initramfs and again
+ * after the switch to the real root: a synthetic uevent, which the kernel
+ * marks with SYNTH_UUID, and udev passes its properties to RUN programs)
+ * of a device the plan refuses or skips says nothing new: the boot run
+ * judged and logged that device already, so the replay is neither logged
+ * nor recorded (before, the boot display's refusal was an error in the
+ * kernel log at every boot).  A replay that finds a selected device on a
+ * host driver still claims it, as any ADD does.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -97,7 +106,7 @@ static void tell(const struct action *a)
 		    a->dev.device, a->reason);
 }
 
-static int run(struct ctx *x, const struct pci_addr *addr, struct plan *p)
+static int run(struct ctx *x, const struct pci_addr *addr, bool replay, struct plan *p)
 {
 	struct devices *ds = NULL;
 	struct storage st;
@@ -119,6 +128,11 @@ static int run(struct ctx *x, const struct pci_addr *addr, struct plan *p)
 	a = plan_find(p, addr);
 	if (!a || a->kind == ACT_KEEP) {
 		DBG("%s: %s", x->argv[0], a ? "already where the config wants it" : "not selected");
+		return 0;
+	}
+	if (replay && (a->kind == ACT_REFUSE || a->kind == ACT_SKIP)) {
+		DBG("%s: a replayed add, %s as at boot: %s", x->argv[0],
+		    a->kind == ACT_REFUSE ? "refused" : "skipped", a->reason);
 		return 0;
 	}
 	if (narrow(p, a) < 0)
@@ -157,7 +171,7 @@ int cmd_apply_hotplug(struct ctx *x)
 		return 0;
 	}
 	lock = cli_lock_runs(x);
-	run(x, &addr, &p);
+	run(x, &addr, getenv("SYNTH_UUID") != NULL, &p);
 	if (lock)
 		closedir(lock);
 	plan_free(&p);

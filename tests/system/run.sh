@@ -430,7 +430,11 @@ check_journey() { # gen log
 	p=()
 	p+=("$(want_kmsg "$log" "gpupass: $BOOTVGA [1234:1111]: is the boot display")")
 	p+=("$(want_no_kmsg "$log" "holds / (in /etc/fstab)")")
-	result "$gen/boot-display: refused as the boot display (the image's disk list is the target's)" "${p[@]}"
+	# Coldplug's replayed ADDs (udevadm trigger, in the initramfs and after
+	# switch_root) ran the hotplug rule for it: judged at boot, not again.
+	p+=("$(want_no_kmsg "$log" "$BOOTVGA [1234:1111]: added again")")
+	p+=("$(want_no_out "$log" status "added again, by hotplug")")
+	result "$gen/boot-display: refused as the boot display (the image's disk list is the target's), once: coldplug's replays say nothing" "${p[@]}"
 
 	# 2. status --json after switch_root says what the early run did.
 	p=()
