@@ -413,8 +413,13 @@ int root_chrooted(struct root *r)
 	/* /proc/1/root is a link the kernel resolves to init's root: follow it. */
 	if (fstatat(r->fd, ".", &self, 0) < 0)
 		return 0;
+	/*
+	 * Not allowed to look: as root that is a container or namespace that
+	 * hides init (an image build: treat it as a chroot); as anyone else it
+	 * is only the kernel's ptrace check on init, on a plain host.
+	 */
 	if (fstatat(r->fd, "proc/1/root/", &init, 0) < 0)
-		return errno == EACCES || errno == EPERM;
+		return (errno == EACCES || errno == EPERM) && geteuid() == 0;
 	return self.st_dev != init.st_dev || self.st_ino != init.st_ino;
 }
 

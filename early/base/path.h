@@ -70,9 +70,11 @@ int root_exists(struct root *r, const char *rel);
  * where the mounts, swaps and command line in /proc are the build host's, not
  * those of the system whose image is being built.  0 when it is the same, or
  * when there is no /proc/1 to tell.  1 too when /proc/1/root may not be
- * looked at (EACCES, EPERM: a build container or a chroot in a namespace of
- * its own, where root lacks CAP_SYS_PTRACE over process 1; on the machine
- * itself root may always): the safe side, nothing taken from this sysfs.
+ * looked at by root (EACCES, EPERM: a build container or a chroot in a
+ * namespace of its own, where root lacks CAP_SYS_PTRACE over process 1; on
+ * the machine itself root may always): the safe side, nothing taken from
+ * this sysfs.  For any other user that denial is the rule on a plain host
+ * (0: 'gpupass check' without sudo judges the devices).
  */
 int root_chrooted(struct root *r);
 /* mkdir -p of @rel (mode 0755); a component that is a symlink gives -ELOOP (refused). */

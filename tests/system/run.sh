@@ -444,6 +444,10 @@ check_journey() { # gen log
 	p+=("$(want_rc "$log" status 0)")
 	p+=("$(want_out "$log" enabled enabled)")
 	result "$gen/status: the boot's record after switch_root, every rule satisfied" "${p[@]}"
+	p=()
+	p+=("$(want_rc "$log" check-user 0)")
+	p+=("$(want_no_out "$log" check-user "in a chroot")")
+	result "$gen/check-user: gpupass check as an ordinary user judges the devices (no chroot taken for the kernel's refusal of /proc/1/root)" "${p[@]}"
 
 	# 3. xml
 	p=()
