@@ -8,7 +8,7 @@
 #     Before the boots, over the chroot connection (community.general.chroot)
 #     on ROOT (a Debian 12 root with python3 and the .deb installed), in its
 #     own mount namespace with /proc, /dev, a fresh read-only sysfs and tmpfs
-#     on /run and /tmp, as run.sh's in_root:
+#     on /run and /tmp (in-ns.sh, as run.sh's in_root):
 #       1. first run: the drop-in written (checked by gpupass check first),
 #          gpupass-verify.service enabled, the initramfs rebuilt by the
 #          root's own generator (the handler): changed=3
@@ -55,15 +55,7 @@ play() {
 	log=$out/$1
 	vars=$2
 	shift 2
-	# shellcheck disable=SC2016 # expanded by the inner sh
-	unshare --mount --propagation private sh -c '
-		r=$1; shift
-		mount -t proc proc "$r/proc" &&
-		mount --rbind /dev "$r/dev" &&
-		mount -t sysfs -o ro sysfs "$r/sys" &&
-		mount -t tmpfs tmpfs "$r/run" &&
-		mount -t tmpfs tmpfs "$r/tmp" || exit 1
-		exec "$@"' sh "$root" \
+	"$top/tests/system/in-ns.sh" "$root" \
 		ansible-playbook -i "$out/inventory" -e "$vars" "$@" "$here/setup.yml" \
 		> "$log" 2>&1
 }

@@ -142,16 +142,8 @@ mutate_deb() {
 in_root() {
 	local root=$1
 	shift
-	# shellcheck disable=SC2016 # expanded by the inner shell
-	unshare --mount --propagation private /bin/sh -c '
-		r=$1; shift
-		mount -t proc proc "$r/proc" &&
-		mount --rbind /dev "$r/dev" &&
-		mount -t sysfs -o ro sysfs "$r/sys" &&
-		mount -t tmpfs tmpfs "$r/run" &&
-		mount -t tmpfs tmpfs "$r/tmp" || exit 1
-		exec chroot "$r" /usr/bin/env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin \
-			DEBIAN_FRONTEND=noninteractive LC_ALL=C "$@"' sh "$root" "$@"
+	"$SYS_DIR/in-ns.sh" "$root" chroot "$root" /usr/bin/env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin \
+		DEBIAN_FRONTEND=noninteractive LC_ALL=C "$@"
 }
 
 kver_of() { # root
@@ -170,7 +162,7 @@ kver_of() { # root
 make_system() {
 	local gen=$1 root=$CACHE/root-$1 sys=$WORK/$1 hash t0 kver
 	hash=$( { sha256sum "$WORK/gpupass.deb" "$0" "$SYS_DIR"/guest/* "$SYS_DIR/mkroot.sh" \
-		"$SYS_DIR/ansible.sh" "$SYS_DIR"/ansible/*; cat "$root.stamp"; echo "$RACE_DRIVERS";
+		"$SYS_DIR/ansible.sh" "$SYS_DIR"/ansible/* "$SYS_DIR/in-ns.sh"; cat "$root.stamp"; echo "$RACE_DRIVERS";
 		find "$TOP/contrib/ansible/roles" -type f -print0 | sort -z | xargs -0 cat; } |
 		sha256sum | cut -d' ' -f1)
 	if [[ ${REBUILD:-0} != 1 && -f $sys/stamp && $(< "$sys/stamp") == "$hash" ]]; then
