@@ -291,6 +291,10 @@ want_out() { # log label fixed-string: one output line contains it
 	out_of "$1" "$2" | grep -qF -- "$3" ||
 		echo "$2: no output line contains '$3'; output: $(out_of "$1" "$2" | head -n8 | tr '\n' '|')"
 }
+want_line() { # log label line: one output line is exactly it
+	out_of "$1" "$2" | grep -qxF -- "$3" ||
+		echo "$2: no output line is '$3'; output: $(out_of "$1" "$2" | head -n8 | tr '\n' '|')"
+}
 want_no_out() { # log label fixed-string
 	local l
 	l=$(out_of "$1" "$2" | grep -F -m1 -- "$3")
@@ -356,16 +360,19 @@ results_of() {
 # feature file, the system's state) and the guest's capture, judged on the
 # host: plan and status on it equal the guest's, and the role's status
 # assertion on it says WANT (ok or fail).
-# check_fleet GEN LOG DISK BOOT want-state want-verify want-satisfied(0|1) want-role
+# Whole lines: the textfile's HELP line also holds "gpupass_satisfied 1".
+# check_fleet GEN LOG DISK BOOT want-state want-verify want-satisfied(0|1)
+#   want-claimed(N) want-role(ok|fail)
 check_fleet() {
-	local gen=$1 log=$2 disk=$3 name=$4 state=$5 verify=$6 sat=$7 role=$8 p=() cap
+	local gen=$1 log=$2 disk=$3 name=$4 state=$5 verify=$6 sat=$7 claimed=$8 role=$9 p=() cap
 	local nfd=false
 	[[ $sat == 1 ]] && nfd=true
-	p+=("$(want_out "$log" system-state "$state")")
-	p+=("$(want_out "$log" verify-active "$verify")")
-	p+=("$(want_out "$log" prom "gpupass_satisfied $sat")")
-	p+=("$(want_out "$log" nfd "gpupass.satisfied=$nfd")")
-	result "$gen/$name-verify: gpupass-verify.service $verify, the system $state, gpupass_satisfied $sat, NFD satisfied=$nfd" "${p[@]}"
+	p+=("$(want_line "$log" system-state "$state")")
+	p+=("$(want_line "$log" verify-active "$verify")")
+	p+=("$(want_line "$log" prom "gpupass_satisfied $sat")")
+	p+=("$(want_line "$log" nfd "gpupass.satisfied=$nfd")")
+	p+=("$(want_line "$log" nfd "gpupass.claimed=$claimed")")
+	result "$gen/$name-verify: gpupass-verify.service $verify, the system $state, gpupass_satisfied $sat, NFD satisfied=$nfd claimed=$claimed" "${p[@]}"
 	if [[ -n ${PROMTOOL:-$(command -v promtool)} ]]; then
 		local lint
 		lint=$(out_of "$log" prom | "${PROMTOOL:-promtool}" check metrics 2>&1) || true
@@ -434,7 +441,7 @@ check_journey() { # gen log
 	p+=("$(want_json "$log" status-json '[.rules[0].devices[] | select(.state == "claimed" and .boot_result == "bound" and .driver == "vfio-pci") | .address] | sort == ["0000:00:04.0","0000:00:04.1"]')")
 	p+=("$(want_json "$log" status-json '[.rules[0].devices[] | select(.state == "refused") | .address] == ["0000:00:02.0"]')")
 	p+=("$(want_rc "$log" status 0)")
-	p+=("$(want_out "$log" enabled enabled)")
+	p+=("$(want_line "$log" enabled enabled)")
 	result "$gen/status: the boot's record after switch_root, every rule satisfied" "${p[@]}"
 	p=()
 	p+=("$(want_rc "$log" check-user 0)")
@@ -470,7 +477,7 @@ check_journey() { # gen log
 	# 6. The later stage: the shipped udev rule and unit made the VFs, and
 	# make them again when the PF's driver comes back.
 	p=()
-	p+=("$(want_out "$log" late-active active)")
+	p+=("$(want_line "$log" late-active active)")
 	p+=("$(want_dev "$log" boot $PF "driver=nvme override=(null)")")
 	p+=("$(want_dev "$log" boot $VF1 "driver=vfio-pci override=vfio-pci")")
 	p+=("$(want_dev "$log" boot $VF2 "driver=vfio-pci override=vfio-pci")")
@@ -484,12 +491,12 @@ check_journey() { # gen log
 	p+=("$(want_out "$log" status-vfs-removed-text "sriov 0000:01:00.0 vfs=2 (-> vfio-pci): NOT SATISFIED")")
 	result "$gen/sriov-status: with the VFs removed, status says the sriov rule is not satisfied" "${p[@]}"
 	p=()
-	p+=("$(want_out "$log" verify-vfs-removed failed)")
-	p+=("$(want_out "$log" system-vfs-removed degraded)")
-	p+=("$(want_out "$log" prom-vfs-removed "sriov 0")")
-	p+=("$(want_out "$log" verify-pf-rebound active)")
-	p+=("$(want_out "$log" system-pf-rebound running)")
-	p+=("$(want_out "$log" prom-pf-rebound "sriov 1")")
+	p+=("$(want_line "$log" verify-vfs-removed failed)")
+	p+=("$(want_line "$log" system-vfs-removed degraded)")
+	p+=("$(want_line "$log" prom-vfs-removed "sriov 0")")
+	p+=("$(want_line "$log" verify-pf-rebound active)")
+	p+=("$(want_line "$log" system-pf-rebound running)")
+	p+=("$(want_line "$log" prom-pf-rebound "sriov 1")")
 	result "$gen/verify-again: gpupass-verify.service run again fails (degraded, the sriov gauge 0) with the VFs gone, passes once they are back" "${p[@]}"
 	p=()
 	p+=("$(want_dev "$log" pf-unbound $PF "driver=none override=(null)")")
@@ -532,8 +539,8 @@ check_second() { # gen log
 	p+=("$(want_dev "$log" boot $CARD "driver=vfio-pci override=vfio-pci")")
 	p+=("$(want_json "$log" status-json '.initramfs_stale == false and .boot.mode == "early"')")
 	p+=("$(want_rc "$log" status 0)")
-	p+=("$(want_out "$log" system-state running)")
-	p+=("$(want_out "$log" verify-active active)")
+	p+=("$(want_line "$log" system-state running)")
+	p+=("$(want_line "$log" verify-active active)")
 	result "$gen/second-boot: the initramfs rebuilt offline claims the new device at boot, status current" "${p[@]}"
 }
 
@@ -614,7 +621,7 @@ for gen in "${gens[@]}"; do
 		cp --sparse=always "$sys/disk.img" "$WORK/$gen.boot1.img"
 		boot "$sys" "$sys/initrd" "$WORK/$gen.boot1.img" "systest=journey" "$logs/journey.log"
 		check_journey "$gen" "$logs/journey.log"
-		check_fleet "$gen" "$logs/journey.log" "$WORK/$gen.boot1.img" journey running active 1 ok
+		check_fleet "$gen" "$logs/journey.log" "$WORK/$gen.boot1.img" journey running active 1 2 ok
 	fi
 	# Second boot: the edited config, the initramfs rebuilt offline.
 	if ! want second; then
@@ -630,7 +637,7 @@ for gen in "${gens[@]}"; do
 		cp --sparse=always "$sys/disk.img" "$WORK/$gen.boot3.img"
 		boot "$sys" "$sys/initrd" "$WORK/$gen.boot3.img" "systest=off gpupass=off" "$logs/off.log"
 		check_off "$gen" "$logs/off.log"
-		check_fleet "$gen" "$logs/off.log" "$WORK/$gen.boot3.img" off degraded failed 0 fail
+		check_fleet "$gen" "$logs/off.log" "$WORK/$gen.boot3.img" off degraded failed 0 0 fail
 	fi
 	qemu_unlock
 	rm -f "$WORK/$gen".boot*.img
